@@ -1,0 +1,30 @@
+# make test runs every check CI runs. Tests that need PostgreSQL or Chromium
+# run when those are present (see README); .ci/run provides them.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOTESTFLAGS ?=
+
+.PHONY: test fmt-check vet staticcheck unit build run bench
+
+test: fmt-check vet staticcheck unit
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	go vet ./...
+
+staticcheck:
+	go run $(STATICCHECK) ./...
+
+unit:
+	go test -race -count=1 $(GOTESTFLAGS) ./...
+
+build:
+	go build -o bin/filiere ./cmd/filiere
+
+run:
+	go run ./cmd/filiere serve --demo
+
+bench:
+	go run ./cmd/filiere-bench
