@@ -1,0 +1,79 @@
+package auth
+
+// Action is something a request does; every web route and API call is
+// registered with one, and Can decides it from the Policy.
+type Action string
+
+// The actions. Add the Policy entry with the constant: a test fails otherwise.
+const (
+	ActPublic      Action = "public"               // anyone, even anonymous
+	ActSignedIn    Action = "signed_in"            // any signed-in user: dashboard, own account, language, own API tokens, logout
+	ActUsersView   Action = "users.view"           // the team: list and read accounts
+	ActUsersManage Action = "users.manage"         // admins: create, edit, disable accounts, reset others
+	ActAuditView   Action = "audit.view"           // the team: read the audit log
+	ActOrgCreate   Action = "organisations.create" // the team: add an organisation to the directory
+	ActOrgView     Action = "organisations.view"   // any signed-in user
+	ActOrgEdit     Action = "organisations.edit"   // the team; a member for their own organisation only
+	ActMetrics     Action = "ops.metrics"          // the team: operational metrics
+)
+
+// Rule says who may perform an action.
+type Rule struct {
+	Roles       []Role // roles allowed whatever the target organisation
+	OwnOrgRoles []Role // roles allowed only when the target organisation is their own
+	Anonymous   bool   // anyone, signed in or not, may
+}
+
+// allRoles is every role, for actions any signed-in user may perform.
+var allRoles = Roles
+
+// team is the cluster's own staff.
+var team = []Role{RoleAdmin, RoleStaff}
+
+// Policy is the one permission table: action × role × ownership.
+var Policy = map[Action]Rule{
+	ActPublic:      {Anonymous: true},
+	ActSignedIn:    {Roles: allRoles},
+	ActUsersView:   {Roles: team},
+	ActUsersManage: {Roles: []Role{RoleAdmin}},
+	ActAuditView:   {Roles: team},
+	ActOrgView:     {Roles: allRoles},
+	ActOrgCreate:   {Roles: team},
+	ActOrgEdit:     {Roles: team, OwnOrgRoles: []Role{RoleMember}},
+	ActMetrics:     {Roles: team},
+}
+
+// Known reports whether the Policy has an entry for a.
+func Known(a Action) bool {
+	_, ok := Policy[a]
+	return ok
+}
+
+// Can reports whether u (nil when anonymous) may perform a on the
+// organisation orgID (0 when the action targets none). Unknown actions are
+// denied; a disabled user may do only what anonymous visitors may.
+func Can(u *User, a Action, orgID int64) bool {
+	rule, ok := Policy[a]
+	if !ok {
+		return false
+	}
+	if rule.Anonymous {
+		return true
+	}
+	if u == nil || u.Disabled || !u.Role.Valid() {
+		return false
+	}
+	if hasRole(rule.Roles, u.Role) {
+		return true
+	}
+	return orgID != 0 && u.OrganisationID == orgID && hasRole(rule.OwnOrgRoles, u.Role)
+}
+
+func hasRole(roles []Role, r Role) bool {
+	for _, x := range roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
