@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -43,10 +44,12 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 // accountFormError redisplays the account page with a form's errors.
 func (s *Server) accountFormError(w http.ResponseWriter, r *http.Request, err error) {
 	p := s.page(w, r, "account.title", nil)
-	p.Form = r.PostForm
-	p.Form.Del("current")
-	p.Form.Del("password")
-	p.Form.Del("confirm")
+	p.Form = url.Values{}
+	for k, v := range r.PostForm {
+		if k != "current" && k != "password" && k != "confirm" {
+			p.Form[k] = v
+		}
+	}
 	if fe, ok := validate.As(err); ok {
 		p.Errors = fe
 	} else if m, ok := validate.AsMessage(err); ok {

@@ -156,8 +156,12 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	u, err := s.Auth.CreateUser(r.Context(), nu)
 	if err != nil {
 		p := s.page(w, r, "users.new", nil)
-		p.Form = f
-		p.Form.Del("password")
+		p.Form = url.Values{}
+		for k, v := range f {
+			if k != "password" {
+				p.Form[k] = v
+			}
+		}
 		s.userFormError(w, r, p, nil, err)
 		return
 	}

@@ -17,6 +17,7 @@ import (
 
 	"filiere/internal/auth"
 	"filiere/internal/db"
+	"filiere/internal/directory"
 	"filiere/internal/i18n"
 	"filiere/internal/validate"
 )
@@ -103,6 +104,7 @@ func loadViews(a *assets) (*views, error) {
 			return t.In(paris).Format("02/01/2006 15:04")
 		},
 		"add": func(a, b int) int { return a + b },
+		"label": taxonomyLabel,
 		"list": func(v ...string) []string { return v },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
@@ -148,6 +150,32 @@ func loadViews(a *assets) (*views, error) {
 		v.pages[strings.TrimSuffix(name, ".html")] = t
 	}
 	return v, nil
+}
+
+// taxonomyLabel names a taxonomy code in lang: label "sector" "medtech" "fr".
+// An unknown code shows as itself.
+func taxonomyLabel(vocabulary, code, lang string) string {
+	t := directory.LoadTaxonomy()
+	var term directory.Term
+	var ok bool
+	switch vocabulary {
+	case "sector":
+		term, ok = t.Sector(code)
+	case "kind":
+		term, ok = t.Kind(code)
+	case "college":
+		term, ok = t.College(code)
+	case "step":
+		term, ok = t.Step(code)
+	case "certification":
+		term, ok = t.Certification(code)
+	default:
+		panic("web: unknown vocabulary " + vocabulary)
+	}
+	if !ok {
+		return code
+	}
+	return term.Label(lang)
 }
 
 var paris = mustLoadParis()

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"filiere/internal/validate"
@@ -25,9 +26,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	rq := reqOf(r)
 	next := localPath(r.PostForm.Get("next"))
 	p := s.page(w, r, "login.title", loginData{Next: next})
-	p.Form = r.PostForm
-	p.Form.Del("password")
 	email, password := strings.TrimSpace(r.PostForm.Get("email")), r.PostForm.Get("password")
+	p.Form = url.Values{"email": {email}}
 	var errs validate.Errors
 	if email == "" {
 		errs.Add("email", "validate.required")

@@ -1,0 +1,169 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// roles, in the order of the expectation strings below.
+var policyRoles = []string{"anonymous", "admin", "staff", "member", "buyer", "expert", "funder"}
+
+// routePolicy says, for every registered route, which roles get through
+// (A) and which are refused (D), in the order of policyRoles. A route added
+// without a row here fails TestEveryRouteHasAPolicyRowAndEachRoleGetsItsAnswer.
+var routePolicy = map[string]string{
+	"GET /{$}":                                "AAAAAAA",
+	"GET /static/{hash}/{name}":               "AAAAAAA",
+	"GET /healthz":                            "AAAAAAA",
+	"GET /metrics":                            "DAADDDD",
+	"POST /lang":                              "AAAAAAA",
+	"GET /login":                              "AAAAAAA",
+	"POST /login":                             "AAAAAAA",
+	"GET /forgot":                             "AAAAAAA",
+	"POST /forgot":                            "AAAAAAA",
+	"GET /reset/{token}":                      "AAAAAAA",
+	"POST /reset/{token}":                     "AAAAAAA",
+	"/":                                       "AAAAAAA",
+	"POST /logout":                            "DAAAAAA",
+	"GET /dashboard":                          "DAAAAAA",
+	"GET /account":                            "DAAAAAA",
+	"POST /account":                           "DAAAAAA",
+	"POST /account/password":                  "DAAAAAA",
+	"POST /account/tokens":                    "DAAAAAA",
+	"POST /account/tokens/{id}/revoke":        "DAAAAAA",
+	"POST /account/logout-everywhere":         "DAAAAAA",
+	"GET /organisations":                      "DAAAAAA",
+	"GET /organisations/new":                  "DAADDDD",
+	"POST /organisations/new":                 "DAADDDD",
+	"GET /organisations/{id}":                 "DAAAAAA",
+	"GET /organisations/{id}/edit":            "DAAADDD", // the member's own organisation
+	"POST /organisations/{id}/edit":           "DAAADDD",
+	"GET /admin/users":                        "DAADDDD",
+	"GET /admin/users/new":                    "DADDDDD",
+	"POST /admin/users/new":                   "DADDDDD",
+	"GET /admin/users/{id}":                   "DAADDDD",
+	"POST /admin/users/{id}":                  "DADDDDD",
+	"POST /admin/users/{id}/disable":          "DADDDDD",
+	"POST /admin/users/{id}/enable":           "DADDDDD",
+	"POST /admin/users/{id}/reset":            "DADDDDD",
+	"POST /admin/users/{id}/logout-everywhere": "DADDDDD",
+	"GET /admin/audit":                        "DAADDDD",
+	"GET /admin/operations":                   "DAADDDD",
+	"GET /api/v1/me":                          "DAAAAAA",
+	"GET /api/v1/organisations":               "DAAAAAA",
+	"GET /api/v1/organisations/{id}":          "DAAAAAA",
+	"/api/":                                   "AAAAAAA",
+}
+
+// untranslated finds a message key left raw in a page (i18n.T returns an
+// unknown key as is).
+var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
+
+// concretePath turns a route pattern into a request for the fixture.
+func (f *fixture) concretePath(pattern string) (method, path string) {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, path = http.MethodGet, pattern
+	}
+	switch path {
+	case "/":
+		path = "/no-such-page"
+	case "/api/":
+		path = "/api/v1/no-such-thing"
+	}
+	path = strings.TrimSuffix(path, "{$}")
+	id := "1"
+	switch {
+	case strings.HasPrefix(path, "/organisations/"), strings.HasPrefix(path, "/api/v1/organisations/"):
+		id = strconv.FormatInt(f.orgA.ID, 10)
+	case strings.HasPrefix(path, "/admin/users/"):
+		id = strconv.FormatInt(f.users["target"].ID, 10)
+	}
+	style := f.srv.assets.URL("style.css")
+	hash := strings.Split(style, "/")[2]
+	r := strings.NewReplacer("{id}", id, "{token}", "not-a-real-token", "{hash}", hash, "{name}", "style.css")
+	return method, r.Replace(path)
+}
+
+// denied tells whether a response is the policy's refusal.
+func denied(code int, location string) bool {
+	return code == http.StatusForbidden || code == http.StatusUnauthorized ||
+		(code == http.StatusSeeOther && strings.HasPrefix(location, "/login?next="))
+}
+
+func TestEveryRouteHasAPolicyRowAndEachRoleGetsItsAnswer(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		seen := map[string]bool{}
+		for _, rt := range f.srv.Routes() {
+			seen[rt.Pattern] = true
+			want, ok := routePolicy[rt.Pattern]
+			if !ok {
+				t.Errorf("route %q has no row in routePolicy: add one saying which roles may use it", rt.Pattern)
+				continue
+			}
+			method, path := f.concretePath(rt.Pattern)
+			for i, role := range policyRoles {
+				var form url.Values
+				if method == http.MethodPost {
+					form = url.Values{}
+				}
+				w := f.do(method, path, f.session(role), form, nil)
+				got := denied(w.Code, w.Header().Get("Location"))
+				if wantDenied := want[i] == 'D'; got != wantDenied {
+					t.Errorf("%s %s as %s: status %d (location %q), want %s", method, path, role, w.Code, w.Header().Get("Location"), map[bool]string{true: "refused", false: "allowed"}[wantDenied])
+				}
+				if m := untranslated.FindString(w.Body.String()); m != "" && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+					t.Errorf("%s %s as %s: untranslated message key %q in the page", method, path, role, m)
+				}
+				if w.Code >= 500 {
+					t.Errorf("%s %s as %s: status %d", method, path, role, w.Code)
+				}
+			}
+		}
+		for p := range routePolicy {
+			if !seen[p] {
+				t.Errorf("routePolicy row %q matches no registered route", p)
+			}
+		}
+	})
+}
+
+func TestMemberCannotEditAnotherOrganisation(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		member := f.session("member")
+		other := "/organisations/" + strconv.FormatInt(f.orgB.ID, 10) + "/edit"
+		if w := f.do("GET", other, member, nil, nil); w.Code != http.StatusForbidden {
+			t.Errorf("GET %s as member of another org: %d, want 403", other, w.Code)
+		}
+		w := f.do("POST", other, member, url.Values{"name": {"Hijacked"}}, nil)
+		if w.Code != http.StatusForbidden {
+			t.Errorf("POST %s as member of another org: %d, want 403", other, w.Code)
+		}
+		o, err := f.srv.Directory.Organisation(t.Context(), f.orgB.ID)
+		if err != nil || o.Name != "Neurovance" {
+			t.Errorf("organisation B after refused edit: %q, %v", o.Name, err)
+		}
+		own := "/organisations/" + strconv.FormatInt(f.orgA.ID, 10)
+		w = f.do("POST", own+"/edit", member, url.Values{"name": {"Cardiolys Medical"}, "sectors": {"medtech"}, "country": {"FR"}, "kind": {"large"}}, nil)
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("member editing own organisation: %d\n%s", w.Code, w.Body.String())
+		}
+		o, _ = f.srv.Directory.Organisation(t.Context(), f.orgA.ID)
+		if o.Name != "Cardiolys Medical" || o.Kind != "sme" {
+			t.Errorf("after member edit: name %q kind %q (members may not change the kind)", o.Name, o.Kind)
+		}
+	})
+}
+
+func TestUntranslatedKeyDetectorFindsRawKeys(t *testing.T) {
+	if untranslated.FindString("<h1>nav.home</h1>") == "" || untranslated.FindString(`<td>directory.membership.member</td>`) == "" {
+		t.Error("raw keys not detected")
+	}
+	if m := untranslated.FindString(`<td>admin@test.example</td><a href="/organisations/1">x</a>`); m != "" {
+		t.Errorf("false positive %q", m)
+	}
+}
