@@ -29,7 +29,7 @@ func (p pager) From() int {
 	}
 	return p.Offset + 1
 }
-func (p pager) To() int { return min(p.Offset+p.Limit, p.Total) }
+func (p pager) To() int         { return min(p.Offset+p.Limit, p.Total) }
 func (p pager) PrevURL() string { return p.url(max(p.Offset-p.Limit, 0)) }
 func (p pager) NextURL() string { return p.url(p.Offset + p.Limit) }
 func (p pager) url(offset int) string {

@@ -24,11 +24,11 @@ const (
 
 // request is what the middleware learns about a request.
 type request struct {
-	user    *auth.User
-	token   string // session token, when signed in by cookie
-	lang    string
-	ip      string
-	viaAPI  bool // authenticated with a bearer token
+	user   *auth.User
+	token  string // session token, when signed in by cookie
+	lang   string
+	ip     string
+	viaAPI bool // authenticated with a bearer token
 }
 
 type requestKey struct{}

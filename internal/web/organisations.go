@@ -78,7 +78,6 @@ type orgFormData struct {
 	Org     *directory.Organisation // nil when creating
 	Tax     *directory.Taxonomy
 	Sectors []string
-	Regions []string
 }
 
 func (s *Server) orgForm(w http.ResponseWriter, r *http.Request, status int, p *Page, o *directory.Organisation, sectors []string) {

@@ -103,9 +103,9 @@ func loadViews(a *assets) (*views, error) {
 			}
 			return t.In(paris).Format("02/01/2006 15:04")
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":   func(a, b int) int { return a + b },
 		"label": taxonomyLabel,
-		"list": func(v ...string) []string { return v },
+		"list":  func(v ...string) []string { return v },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

@@ -27,12 +27,12 @@ type Deps struct {
 // Server serves filiere over HTTP.
 type Server struct {
 	Deps
-	mux      *http.ServeMux
-	routes   []Route
-	views    *views
-	assets   *assets
-	metrics  *metrics
-	handler  http.Handler
+	mux     *http.ServeMux
+	routes  []Route
+	views   *views
+	assets  *assets
+	metrics *metrics
+	handler http.Handler
 }
 
 // Route is one registered pattern and the policy action guarding it.
