@@ -18,7 +18,7 @@ staticcheck:
 	go run $(STATICCHECK) ./...
 
 unit:
-	go test -race -count=1 $(GOTESTFLAGS) ./...
+	bash scripts/gotest.sh $(GOTESTFLAGS)
 
 build:
 	go build -o bin/filiere ./cmd/filiere

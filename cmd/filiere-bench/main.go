@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	names := fs.String("scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run, in this order")
 	email := fs.String("email", "", "staff login of the signed-in scenarios (default: the demo's; needed when -db already holds data)")
 	password := fs.String("password", "", "password of -email")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured scenarios (server and clients) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -79,6 +81,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Duration: *duration, Warmup: *warmup,
 	}
 	fmt.Fprintf(stdout, "filiere-bench: server and load generator in one process on %s: they share the CPUs\n", t.url)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var results []Result
 	for _, sc := range scenarios(t.email, t.password) {
 		if !slices.Contains(chosen, sc.name) {

@@ -161,7 +161,15 @@ func ensureDemo(ctx context.Context, d *db.DB, users *auth.Service, logger *slog
 		return nil, "", fmt.Errorf("serve: count organisations: %w", err)
 	}
 	if n > 0 {
-		return nil, "demo database already present; logins as printed at creation: see README", nil
+		// Print the role logins that still work as generated.
+		var logins []demo.Login
+		for _, l := range demo.RoleLogins() {
+			if u, err := users.UserByEmail(ctx, l.Email); err == nil && !u.Disabled {
+				l.Name = u.Name
+				logins = append(logins, l)
+			}
+		}
+		return logins, "demo database already present: passwords are the generated ones unless changed since", nil
 	}
 	logger.Info("generating the demo cluster", "seed", demoSeed)
 	res, err := demo.Generate(ctx, d, users, demoSeed)

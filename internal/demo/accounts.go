@@ -126,3 +126,13 @@ func (g *generator) teamName(taken map[string]bool) (first, last string) {
 		}
 	}
 }
+
+// RoleLogins are the role logins Generate creates (e-mail and password; no
+// name or organisation), so that later starts can print them again.
+func RoleLogins() []Login {
+	out := make([]Login, 0, len(auth.Roles))
+	for _, r := range auth.Roles {
+		out = append(out, Login{Role: string(r), Email: string(r) + "@" + loginDomain, Password: password(r)})
+	}
+	return out
+}

@@ -273,7 +273,11 @@ func checkAccounts(t *testing.T, d *db.DB, res demo.Result) {
 		t.Fatalf("%d users, logins %+v", res.Users, res.Logins)
 	}
 	users := cheapUsers(d)
+	again := demo.RoleLogins()
 	for i, l := range res.Logins {
+		if again[i].Email != l.Email || again[i].Password != l.Password || again[i].Role != l.Role {
+			t.Errorf("RoleLogins()[%d] = %+v, Generate gave %+v", i, again[i], l)
+		}
 		if l.Role != string(auth.Roles[i]) || l.Email != l.Role+"@demo.filiere.example" || len(l.Password) < auth.MinPasswordLen || l.Name == "" {
 			t.Errorf("login %+v", l)
 		}
