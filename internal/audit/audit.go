@@ -4,6 +4,7 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -146,16 +147,21 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Entry, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("audit: list: %w", err)
 	}
+	out, err := scanEntries(rows)
+	return out, total, err
+}
+
+func scanEntries(rows *sql.Rows) ([]Entry, error) {
 	defer rows.Close()
 	var out []Entry
 	for rows.Next() {
 		var e Entry
 		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Entity, &e.EntityID, &e.Action, &e.Before, &e.After, &e.IP); err != nil {
-			return nil, 0, fmt.Errorf("audit: scan: %w", err)
+			return nil, fmt.Errorf("audit: scan: %w", err)
 		}
 		out = append(out, e)
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
 }
 
 // Entities lists the distinct entity names in the log, for the filter menu.
@@ -174,4 +180,16 @@ func Entities(ctx context.Context, q db.Querier) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// Recent returns the newest entries without counting the whole log (for
+// dashboards, where the total is not shown).
+func Recent(ctx context.Context, q db.Querier, limit int) ([]Entry, error) {
+	limit = min(max(limit, 1), 1000)
+	rows, err := q.Query(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_label, entity, entity_id, action, before_json, after_json, ip
+		FROM audit_log ORDER BY at DESC, id DESC LIMIT `+strconv.Itoa(limit))
+	if err != nil {
+		return nil, fmt.Errorf("audit: recent: %w", err)
+	}
+	return scanEntries(rows)
 }

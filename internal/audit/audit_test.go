@@ -42,6 +42,10 @@ func TestRecordKeepsActorAndBeforeAfterAndListFilters(t *testing.T) {
 		if time.Since(e.At) > time.Minute {
 			t.Errorf("at = %v", e.At)
 		}
+		recent, err := audit.Recent(ctx, d, 1)
+		if err != nil || len(recent) != 1 || recent[0].Entity != "user" {
+			t.Errorf("Recent(1) = %+v, %v", recent, err)
+		}
 		ents, err := audit.Entities(ctx, d)
 		if err != nil || strings.Join(ents, ",") != "organisation,user" {
 			t.Errorf("Entities = %v, %v", ents, err)

@@ -6,6 +6,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -33,6 +34,7 @@ var Options = []Option{
 	{"session-idle", "FILIERE_SESSION_IDLE", "2h", "A session unused this long expires"},
 	{"session-max", "FILIERE_SESSION_MAX", "168h", "A session expires this long after login, used or not"},
 	{"max-body", "FILIERE_MAX_BODY_BYTES", "10485760", "Largest request body accepted, in bytes"},
+	{"trusted-proxies", "FILIERE_TRUSTED_PROXIES", "", "Comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (login throttling, audit); empty trusts none"},
 	{"metrics-token", "FILIERE_METRICS_TOKEN", "", "Bearer token that lets a Prometheus scraper read /metrics (staff sessions can always read it)"},
 }
 
@@ -50,6 +52,8 @@ type Config struct {
 	SessionMax   time.Duration
 	MaxBodyBytes int64
 	MetricsToken string
+	// TrustedProxies are the networks whose X-Forwarded-For header is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Register adds every option's flag to fs; Parse reads them back.
@@ -114,6 +118,21 @@ func Resolve(flags map[string]*string, getenv func(string) string) (Config, erro
 	case "debug", "info", "warn", "error":
 	default:
 		return c, fmt.Errorf("config: FILIERE_LOG_LEVEL must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	for _, part := range strings.Split(get("trusted-proxies"), ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(part)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				return c, fmt.Errorf("config: FILIERE_TRUSTED_PROXIES: %q is neither a CIDR nor an IP address", part)
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr

@@ -28,10 +28,11 @@ func TestFlagsOverrideEnvironmentOverrideDefaults(t *testing.T) {
 
 func TestBadValuesAreRefusedWithTheVariableName(t *testing.T) {
 	for env, val := range map[string]string{
-		"FILIERE_LOG_FORMAT":     "xml",
-		"FILIERE_SESSION_IDLE":   "soon",
-		"FILIERE_MAX_BODY_BYTES": "-1",
-		"FILIERE_BASE_URL":       "ftp://x",
+		"FILIERE_LOG_FORMAT":      "xml",
+		"FILIERE_SESSION_IDLE":    "soon",
+		"FILIERE_MAX_BODY_BYTES":  "-1",
+		"FILIERE_BASE_URL":        "ftp://x",
+		"FILIERE_TRUSTED_PROXIES": "10.0.0.0/8, nonsense",
 	} {
 		_, err := Resolve(nil, func(k string) string {
 			if k == env {
@@ -42,6 +43,18 @@ func TestBadValuesAreRefusedWithTheVariableName(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), env) {
 			t.Errorf("%s=%s: err = %v", env, val, err)
 		}
+	}
+}
+
+func TestTrustedProxiesAcceptCIDRsAndPlainAddresses(t *testing.T) {
+	c, err := Resolve(nil, func(k string) string {
+		if k == "FILIERE_TRUSTED_PROXIES" {
+			return "10.0.0.0/8, 192.0.2.10 ,::1"
+		}
+		return ""
+	})
+	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.10/32" {
+		t.Fatalf("TrustedProxies = %v, %v", c.TrustedProxies, err)
 	}
 }
 

@@ -53,7 +53,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if auth.Can(u, auth.ActAuditView, 0) {
-		if d.Recent, _, err = audit.List(ctx, s.DB, audit.Filter{Limit: 8}); err != nil {
+		if d.Recent, err = audit.Recent(ctx, s.DB, 8); err != nil {
 			s.fail(w, r, "dashboard", err)
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -90,7 +91,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // identify resolves the user (session cookie or bearer token) and language.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rq := &request{ip: clientIP(r)}
+		rq := &request{ip: s.clientIP(r)}
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			if u, err := s.Auth.TokenUser(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))); err == nil {
@@ -148,12 +149,42 @@ func acceptLanguage(header string) string {
 	return best
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the address login throttling and the audit log see: the
+// peer, or, when the peer is a trusted reverse proxy, the nearest address in
+// X-Forwarded-For that is not itself a trusted proxy.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if len(s.Config.TrustedProxies) == 0 || !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			return host // a malformed header: keep the proxy's address
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
 	}
 	return host
+}
+
+func (s *Server) trusted(ip string) bool {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range s.Config.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // statusWriter records the status code for metrics and logs.

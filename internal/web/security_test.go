@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -309,4 +310,26 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 
 func directoryOrg(name string) directory.Organisation {
 	return directory.Organisation{Name: name, Kind: "lab", Membership: "member", Country: "FR", Sectors: []string{"biotech"}}
+}
+
+func TestClientIPBelievesForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	s := &Server{}
+	s.Config.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	cases := []struct{ remote, xff, want string }{
+		{"203.0.113.5:1234", "198.51.100.1", "203.0.113.5"},                  // untrusted peer: header ignored
+		{"10.0.0.2:1234", "198.51.100.1", "198.51.100.1"},                    // trusted proxy
+		{"10.0.0.2:1234", "6.6.6.6, 198.51.100.1, 10.0.0.9", "198.51.100.1"}, // spoofed left part skipped
+		{"10.0.0.2:1234", "", "10.0.0.2"},
+		{"10.0.0.2:1234", "not-an-ip", "10.0.0.2"},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := s.clientIP(r); got != c.want {
+			t.Errorf("remote %s, XFF %q: %s, want %s", c.remote, c.xff, got, c.want)
+		}
+	}
 }
