@@ -336,7 +336,9 @@ func (s *Sender) logDisabled(ctx context.Context) error {
 		if err := rows.Scan(&id, &to, &subject, &text); err != nil {
 			return fmt.Errorf("mail: list pending mail: %w", err)
 		}
-		s.logger.Info("mail delivery disabled: message left pending", "outbox_id", id, "to", to, "subject", subject, "text", text)
+		// The body may hold a password-reset link: only debug logs show it.
+		s.logger.Info("mail delivery disabled: message left pending", "outbox_id", id, "to", to, "subject", subject)
+		s.logger.Debug("mail delivery disabled: pending message body", "outbox_id", id, "text", text)
 		s.lastLogged = id
 	}
 	if err := rows.Err(); err != nil {

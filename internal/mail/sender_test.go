@@ -367,8 +367,11 @@ func TestWithoutSMTPURLMailIsLoggedAndLeftPending(t *testing.T) {
 				t.Errorf("disabled sender sent %d, failed %d", sent, failed)
 			}
 		}
-		if c := strings.Count(logs.String(), "token=xyz"); c != 1 {
+		if c := strings.Count(logs.String(), "Votre lien"); c != 1 {
 			t.Errorf("pending mail logged %d times, want once; log:\n%s", c, logs.String())
+		}
+		if strings.Contains(logs.String(), "token=xyz") {
+			t.Errorf("the body (a reset link) reached an info-level log:\n%s", logs.String())
 		}
 		if n, err := mail.Pending(context.Background(), d); err != nil || n != 1 {
 			t.Errorf("Pending = %d, %v; want 1", n, err)
