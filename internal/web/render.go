@@ -212,6 +212,15 @@ type NavItem struct {
 // T translates a message key into the page's language.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
 
+// Label translates prefix+"."+code when the catalogs have it, else shows
+// the code itself (audit actions and entities added by later domains).
+func (p *Page) Label(prefix, code string) string {
+	if k := prefix + "." + code; i18n.Has(k) {
+		return i18n.T(p.Lang, k)
+	}
+	return code
+}
+
 // Other is the language the switch offers.
 func (p *Page) Other() string {
 	if p.Lang == "en" {

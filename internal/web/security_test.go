@@ -286,7 +286,7 @@ func TestChangesThroughThePagesReachTheAuditLog(t *testing.T) {
 			t.Fatalf("audit entries %+v, %v", entries, err)
 		}
 		w := f.do("GET", "/admin/audit?entity=user&entity_id="+target, f.session("staff"), nil, nil)
-		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "admin@test.example") || !strings.Contains(w.Body.String(), ">disable<") {
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "admin@test.example") || !strings.Contains(w.Body.String(), ">"+i18n.T("fr", "audit.action.disable")+"<") {
 			t.Fatalf("audit page: %d", w.Code)
 		}
 	})
