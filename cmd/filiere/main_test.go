@@ -11,6 +11,7 @@ import (
 
 	"filiere/internal/auth"
 	"filiere/internal/db"
+	"filiere/internal/directory"
 )
 
 // result is what one in-process run of the command printed and returned.
@@ -259,5 +260,29 @@ func TestDemoFillsAnEmptyDatabaseOnceAndPrintsTheLogins(t *testing.T) {
 	again := filiere(t, nil, "demo", "--db", url)
 	if again.code != 1 || !strings.Contains(again.stderr, "already holds organisations") {
 		t.Errorf("second demo: exit %d, stderr:\n%s", again.code, again.stderr)
+	}
+}
+
+func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
+	url := migratedDB(t)
+	d, _ := openUsers(t, url)
+	ctx := context.Background()
+	// A database as it was before migration 0003: an organisation, no index.
+	for _, stmt := range []string{
+		"DROP TABLE organisation_fts", "DROP TABLE organisation_search",
+		"DELETE FROM schema_migrations WHERE version >= 3",
+		"INSERT INTO organisations (name, kind, membership, description_fr, created_at, updated_at) VALUES ('Stérilix', 'sme', 'member', 'Stérilisation par oxyde d''éthylène', '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')",
+	} {
+		if _, err := d.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	r := mustRun(t, nil, "migrate", "--db", url)
+	if !strings.Contains(r.stdout, "0003_directory_search") {
+		t.Fatalf("migrate printed:\n%s", r.stdout)
+	}
+	res, err := directory.NewStore(d).Search(ctx, directory.SearchQuery{Text: "sterilisations"})
+	if err != nil || res.Total != 1 || res.Hits[0].Name != "Stérilix" {
+		t.Fatalf("search after migrate: %+v, %v", res, err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"filiere/internal/config"
 	"filiere/internal/db"
+	"filiere/internal/directory"
 )
 
 // runMigrate applies the pending migrations, printing each one applied and
@@ -54,6 +55,16 @@ func migrate(ctx context.Context, d *db.DB) ([]string, error) {
 	}
 	if err != nil {
 		return applied, fmt.Errorf("migrate: %w", err)
+	}
+	// The search index is built in Go (stemming), so a migration that
+	// creates or changes it is followed by a rebuild.
+	for _, name := range applied {
+		if name == "0003_directory_search" {
+			if _, err := directory.NewStore(d).Reindex(ctx); err != nil {
+				return applied, fmt.Errorf("migrate: rebuild the search index: %w", err)
+			}
+			break
+		}
 	}
 	return applied, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"filiere/internal/db"
+	"filiere/internal/directory"
 )
 
 // Rows per INSERT statement: few round trips, and well under both engines'
@@ -16,8 +17,8 @@ const (
 	peoplePerInsert  = 250 // 8 each
 )
 
-// insert stores the organisations, their sectors and their people with
-// multi-row INSERTs, and sets the IDs on the drafts.
+// insert stores the organisations, their sectors, their people and their
+// search documents with multi-row INSERTs, and sets the IDs on the drafts.
 func insert(ctx context.Context, tx *db.Tx, drafts []*draft) error {
 	for start := 0; start < len(drafts); start += orgsPerInsert {
 		if err := insertOrganisations(ctx, tx, drafts[start:min(start+orgsPerInsert, len(drafts))]); err != nil {
@@ -26,7 +27,9 @@ func insert(ctx context.Context, tx *db.Tx, drafts []*draft) error {
 	}
 	var sectors [][]any
 	var people [][]any
+	orgs := make([]directory.Organisation, 0, len(drafts))
 	for _, d := range drafts {
+		orgs = append(orgs, d.org)
 		for _, s := range d.org.Sectors {
 			sectors = append(sectors, []any{d.org.ID, s})
 		}
@@ -39,7 +42,13 @@ func insert(ctx context.Context, tx *db.Tx, drafts []*draft) error {
 	if err := insertRows(ctx, tx, "organisation_sectors (organisation_id, sector)", sectors, sectorsPerInsert); err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, "people (organisation_id, first_name, last_name, email, phone, job_title, created_at, updated_at)", people, peoplePerInsert)
+	if err := insertRows(ctx, tx, "people (organisation_id, first_name, last_name, email, phone, job_title, created_at, updated_at)", people, peoplePerInsert); err != nil {
+		return err
+	}
+	if err := directory.IndexOrganisations(ctx, tx, orgs); err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	return nil
 }
 
 // insertOrganisations stores one batch and reads the IDs back. RETURNING's

@@ -163,8 +163,8 @@ func (o Organisation) nullable() (since, lat, lon any) {
 	return since, lat, lon
 }
 
-// CreateOrganisation validates o, stores it with its sectors and records the
-// creation in the audit log. It returns the stored organisation with its ID;
+// CreateOrganisation validates o, stores it with its sectors and its search
+// document, and records the creation in the audit log. It returns the stored organisation with its ID;
 // invalid input yields validate.Errors.
 func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organisation, error) {
 	o = s.normaliseOrganisation(o)
@@ -189,6 +189,9 @@ func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organis
 		if err := insertSectors(ctx, tx, o.ID, o.Sectors); err != nil {
 			return err
 		}
+		if err := IndexOrganisations(ctx, tx, []Organisation{o}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, "organisation", o.ID, "create", nil, o)
 	})
 	if err != nil {
@@ -198,7 +201,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organis
 }
 
 // UpdateOrganisation validates o and replaces the stored organisation o.ID
-// (sectors included), recording the values before and after in the audit
+// (sectors and search document included), recording the values before and after in the audit
 // log. It returns db.ErrNotFound when there is no such organisation.
 func (s *Store) UpdateOrganisation(ctx context.Context, o Organisation) (Organisation, error) {
 	o = s.normaliseOrganisation(o)
@@ -230,6 +233,9 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o Organisation) (Organis
 			if err := insertSectors(ctx, tx, o.ID, o.Sectors); err != nil {
 				return err
 			}
+		}
+		if err := IndexOrganisations(ctx, tx, []Organisation{o}); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, "organisation", o.ID, "update", before, o)
 	})
