@@ -1,21 +1,28 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"slices"
 	"strings"
 
 	"filiere/internal/auth"
 	"filiere/internal/directory"
+	"filiere/internal/textsearch"
 	"filiere/internal/validate"
 )
 
 type organisationsData struct {
-	Organisations []directory.Organisation
-	Pager         pager
-	Tax           *directory.Taxonomy
-	Filter        directory.OrgFilter
+	Hits   []directory.Hit
+	Pager  pager
+	Tax    *directory.Taxonomy
+	Filter directory.OrgFilter
+	Sort   string
+	Facets map[string]map[string]int // facet → value → count among the matches
+	Query  textsearch.Query
 }
 
 // orgFilter reads the list filters from the query string.
@@ -24,18 +31,65 @@ func orgFilter(q url.Values, limit, offset int) directory.OrgFilter {
 		College: q.Get("college"), Membership: q.Get("membership"), Region: q.Get("region"), Limit: limit, Offset: offset}
 }
 
+// searchQuery is the directory search the URL asks for; the URL holds the
+// whole query so that a search can be shared.
+func searchQuery(q url.Values, limit, offset int) directory.SearchQuery {
+	f := orgFilter(q, limit, offset)
+	sort := q.Get("sort")
+	if sort != directory.SortName && sort != directory.SortRelevance {
+		sort = ""
+	}
+	return directory.SearchQuery{Text: f.Query, Sector: f.Sector, Kind: f.Kind, College: f.College, Membership: f.Membership,
+		Region: f.Region, Sort: sort, Limit: limit, Offset: offset}
+}
+
 func (s *Server) organisations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := orgFilter(q, pageSize, offsetOf(r))
-	list, total, err := s.Directory.ListOrganisations(r.Context(), f)
+	sq := searchQuery(q, pageSize, offsetOf(r))
+	res, err := s.Directory.Search(r.Context(), sq)
 	if err != nil {
 		s.fail(w, r, "organisations", err)
 		return
 	}
+	facets := map[string]map[string]int{}
+	for name, counts := range res.Facets {
+		facets[name] = map[string]int{}
+		for _, c := range counts {
+			facets[name][c.Value] = c.Count
+		}
+	}
 	q.Del("offset")
-	d := organisationsData{Organisations: list, Tax: directory.LoadTaxonomy(), Filter: f,
-		Pager: pager{Total: total, Offset: f.Offset, Limit: pageSize, Query: q}}
+	d := organisationsData{Hits: res.Hits, Tax: directory.LoadTaxonomy(), Filter: orgFilter(q, pageSize, sq.Offset), Sort: sq.Sort,
+		Facets: facets, Query: textsearch.ParseQuery(sq.Text),
+		Pager: pager{Total: res.Total, Offset: sq.Offset, Limit: pageSize, Query: q}}
 	s.render(w, r, http.StatusOK, "organisations", s.page(w, r, "organisations.title", d))
+}
+
+// Regions are the regions among the matches, for the filter menu.
+func (d organisationsData) Regions() []string {
+	var out []string
+	for v := range d.Facets[directory.FacetRegion] {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	if d.Filter.Region != "" && !slices.Contains(out, d.Filter.Region) {
+		out = append(out, d.Filter.Region)
+	}
+	return out
+}
+
+// Highlight marks the words of text that match the search box, escaping
+// everything else.
+func (d organisationsData) Highlight(text string) template.HTML {
+	var b strings.Builder
+	for _, seg := range d.Query.Highlight(text) {
+		if seg.Match {
+			b.WriteString("<mark>" + html.EscapeString(seg.Text) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(seg.Text))
+		}
+	}
+	return template.HTML(b.String())
 }
 
 type organisationData struct {

@@ -333,3 +333,24 @@ func TestClientIPBelievesForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+func TestOrganisationSearchFoldsAccentsHighlightsAndCountsFacets(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		buyer := f.session("buyer")
+		w := f.do("GET", "/organisations?q=CARDIOL", buyer, nil, nil)
+		body := w.Body.String()
+		if w.Code != http.StatusOK || !strings.Contains(body, "<mark>Cardiolys</mark>") || strings.Contains(body, "Neurovance") {
+			t.Fatalf("search CARDIOL: %d\n%s", w.Code, body)
+		}
+		// Facet counts are shown beside each choice, over the matches.
+		w = f.do("GET", "/organisations", buyer, nil, nil)
+		if !strings.Contains(w.Body.String(), "(2)</option>") {
+			t.Errorf("the medtech option does not count the 2 organisations:\n%s", w.Body.String())
+		}
+		// Injection-looking input is just text.
+		w = f.do("GET", `/organisations?q=%22%3B+DROP+TABLE+organisations%3B--+NEAR(`, buyer, nil, nil)
+		if w.Code != http.StatusOK {
+			t.Errorf("odd query: %d", w.Code)
+		}
+	})
+}
