@@ -5,8 +5,8 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"filiere/internal/auth"
