@@ -204,6 +204,27 @@ func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organis
 // (sectors and search document included), recording the values before and after in the audit
 // log. It returns db.ErrNotFound when there is no such organisation.
 func (s *Store) UpdateOrganisation(ctx context.Context, o Organisation) (Organisation, error) {
+	return s.update(ctx, o, false)
+}
+
+// UpdateOwnProfile is the edit a member makes to their own organisation's
+// profile: the kind, college and membership are the cluster's to set, so
+// they keep their stored values whatever o holds.
+func (s *Store) UpdateOwnProfile(ctx context.Context, o Organisation) (Organisation, error) {
+	cur, err := s.Organisation(ctx, o.ID)
+	if err != nil {
+		return Organisation{}, err
+	}
+	return s.update(ctx, keepClusterFields(o, cur), true)
+}
+
+// keepClusterFields copies onto o the fields only the cluster's team sets.
+func keepClusterFields(o, cur Organisation) Organisation {
+	o.Kind, o.College, o.Membership, o.MemberSince = cur.Kind, cur.College, cur.Membership, cur.MemberSince
+	return o
+}
+
+func (s *Store) update(ctx context.Context, o Organisation, ownProfile bool) (Organisation, error) {
 	o = s.normaliseOrganisation(o)
 	if err := s.validateOrganisation(o); err != nil {
 		return Organisation{}, err
@@ -214,6 +235,10 @@ func (s *Store) UpdateOrganisation(ctx context.Context, o Organisation) (Organis
 		before, err := getOrganisation(ctx, tx, o.ID)
 		if err != nil {
 			return err
+		}
+		if ownProfile { // the team may have changed them since the read above
+			o = keepClusterFields(o, before)
+			since, _, _ = o.nullable()
 		}
 		o.CreatedAt = before.CreatedAt
 		_, err = tx.Exec(ctx, `UPDATE organisations SET name = ?, short_name = ?, kind = ?, college = ?,

@@ -353,3 +353,29 @@ func TestCountsSumUpTheDirectory(t *testing.T) {
 		}
 	})
 }
+
+func TestOwnProfileEditKeepsTheFieldsOnlyTheTeamSets(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		s := directory.NewStore(d)
+		ctx := staffCtx()
+		o := mustCreate(t, s, cardiolys())
+		edit := o
+		edit.Name, edit.DescriptionEN = "Cardiolys Medical", "Implantable cardiac devices."
+		edit.Kind, edit.College, edit.Membership, edit.MemberSince = "large", "", "former", 1999
+		got, err := s.UpdateOwnProfile(ctx, edit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Name != "Cardiolys Medical" || got.DescriptionEN != "Implantable cardiac devices." {
+			t.Errorf("profile fields not saved: %+v", got)
+		}
+		back, err := s.Organisation(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Kind != o.Kind || back.College != o.College || back.Membership != o.Membership || back.MemberSince != o.MemberSince {
+			t.Errorf("a member's edit changed team fields: kind %q college %q membership %q since %d; want %q %q %q %d",
+				back.Kind, back.College, back.Membership, back.MemberSince, o.Kind, o.College, o.Membership, o.MemberSince)
+		}
+	})
+}

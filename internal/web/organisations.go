@@ -148,9 +148,8 @@ func orgValues(o directory.Organisation) url.Values {
 	}
 }
 
-// applyOrgForm copies the submitted fields onto o. Kind, college and
-// membership are the cluster's to set: members can't change them.
-func applyOrgForm(o *directory.Organisation, f url.Values, staff bool) {
+// applyOrgForm copies the submitted fields onto o.
+func applyOrgForm(o *directory.Organisation, f url.Values) {
 	o.Name = strings.TrimSpace(f.Get("name"))
 	o.ShortName = strings.TrimSpace(f.Get("short_name"))
 	o.Website = strings.TrimSpace(f.Get("website"))
@@ -163,9 +162,7 @@ func applyOrgForm(o *directory.Organisation, f url.Values, staff bool) {
 	o.DescriptionFR = strings.TrimSpace(f.Get("description_fr"))
 	o.DescriptionEN = strings.TrimSpace(f.Get("description_en"))
 	o.Sectors = f["sectors"]
-	if staff {
-		o.Kind, o.College, o.Membership = f.Get("kind"), f.Get("college"), f.Get("membership")
-	}
+	o.Kind, o.College, o.Membership = f.Get("kind"), f.Get("college"), f.Get("membership")
 }
 
 func (s *Server) newOrganisationForm(w http.ResponseWriter, r *http.Request) {
@@ -179,7 +176,7 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var o directory.Organisation
-	applyOrgForm(&o, r.PostForm, true)
+	applyOrgForm(&o, r.PostForm)
 	created, err := s.Directory.CreateOrganisation(r.Context(), o)
 	if err != nil {
 		p := s.page(w, r, "organisations.new", nil)
@@ -215,8 +212,12 @@ func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	orig := o
-	applyOrgForm(&o, r.PostForm, reqOf(r).user.Role.IsStaff())
-	if _, err := s.Directory.UpdateOrganisation(r.Context(), o); err != nil {
+	applyOrgForm(&o, r.PostForm)
+	update := s.Directory.UpdateOrganisation
+	if !reqOf(r).user.Role.IsStaff() {
+		update = s.Directory.UpdateOwnProfile // kind, college and membership stay the team's
+	}
+	if _, err := update(r.Context(), o); err != nil {
 		p := s.page(w, r, "organisations.edit", nil)
 		p.Form = r.PostForm
 		s.orgFormError(w, r, p, &orig, o.Sectors, err)
