@@ -60,6 +60,14 @@ func toAPIOrganisation(o directory.Organisation) apiOrganisation {
 	return a
 }
 
+// apiFacet is one value of a facet and how many matches have it.
+type apiFacet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// apiOrganisations searches the directory with the same semantics as the
+// organisations page: text, filters, sort, facet counts.
 func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, err := strconv.Atoi(q.Get("limit"))
@@ -67,17 +75,24 @@ func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) {
 		limit = 50
 	}
 	limit = min(limit, 500)
-	f := orgFilter(q, limit, offsetOf(r))
-	list, total, err := s.Directory.ListOrganisations(r.Context(), f)
+	sq := searchQuery(q, limit, offsetOf(r))
+	res, err := s.Directory.Search(r.Context(), sq)
 	if err != nil {
 		s.fail(w, r, "api organisations", err)
 		return
 	}
-	out := make([]apiOrganisation, len(list))
-	for i, o := range list {
-		out[i] = toAPIOrganisation(o)
+	out := make([]apiOrganisation, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = toAPIOrganisation(h.Organisation)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "offset": f.Offset, "limit": limit, "items": out})
+	facets := map[string][]apiFacet{}
+	for name, counts := range res.Facets {
+		facets[name] = make([]apiFacet, len(counts))
+		for i, c := range counts {
+			facets[name][i] = apiFacet{Value: c.Value, Count: c.Count}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": res.Total, "offset": sq.Offset, "limit": limit, "results": out, "facets": facets})
 }
 
 func (s *Server) apiOrganisation(w http.ResponseWriter, r *http.Request) {

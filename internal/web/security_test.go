@@ -237,13 +237,17 @@ func TestAPITokensAuthenticateAndRevokedOnesDoNot(t *testing.T) {
 		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &me) != nil || me.Email != f.users["buyer"].Email {
 			t.Fatalf("me: %d %s", w.Code, w.Body.String())
 		}
-		w = f.do("GET", "/api/v1/organisations?sector=medtech", "", nil, map[string]string{"Authorization": "Bearer " + plain})
+		w = f.do("GET", "/api/v1/organisations?sector=medtech&q=cardiolys", "", nil, map[string]string{"Authorization": "Bearer " + plain})
 		var list struct {
-			Total int               `json:"total"`
-			Items []apiOrganisation `json:"items"`
+			Total   int                   `json:"total"`
+			Results []apiOrganisation     `json:"results"`
+			Facets  map[string][]apiFacet `json:"facets"`
 		}
-		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &list) != nil || list.Total != 2 {
+		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &list) != nil || list.Total != 1 || list.Results[0].Name != "Cardiolys" {
 			t.Fatalf("organisations: %d %s", w.Code, w.Body.String())
+		}
+		if fs := list.Facets["sector"]; len(fs) != 1 || fs[0] != (apiFacet{Value: "medtech", Count: 1}) {
+			t.Errorf("sector facet = %+v", list.Facets["sector"])
 		}
 		if err := f.srv.Auth.RevokeAPIToken(ctx, f.users["buyer"].ID, tok.ID); err != nil {
 			t.Fatal(err)
