@@ -120,23 +120,11 @@ func userAdd(ctx context.Context, c *cli, args []string) error {
 }
 
 func userSetPassword(ctx context.Context, c *cli, args []string) error {
-	fs, flags := c.flagSet("user set-password")
-	email := fs.String("email", "", "the account's e-mail address (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *email == "" {
-		return usagef("--email is required")
-	}
-	users, closeDB, err := userService(ctx, c, flags)
+	users, u, closeDB, err := targetAccount(ctx, c, "user set-password", args)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	u, err := userByEmail(ctx, users, *email)
-	if err != nil {
-		return err
-	}
 	if isTerminal(c.stdin) {
 		fmt.Fprintf(c.stderr, "New password for %s (the line is echoed): ", u.Email)
 	}
@@ -209,28 +197,39 @@ func userEnable(ctx context.Context, c *cli, args []string) error {
 }
 
 func setDisabled(ctx context.Context, c *cli, action string, args []string, disabled bool) error {
-	fs, flags := c.flagSet("user " + action)
-	email := fs.String("email", "", "the account's e-mail address (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *email == "" {
-		return usagef("--email is required")
-	}
-	users, closeDB, err := userService(ctx, c, flags)
+	users, u, closeDB, err := targetAccount(ctx, c, "user "+action, args)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	u, err := userByEmail(ctx, users, *email)
-	if err != nil {
-		return err
-	}
 	if err := users.SetDisabled(ctx, u.ID, disabled); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "%sd %s\n", action, u.Email)
 	return nil
+}
+
+// targetAccount parses the --email flag of a subcommand acting on one
+// account, opens the database and finds that account.
+func targetAccount(ctx context.Context, c *cli, name string, args []string) (*auth.Service, auth.User, func(), error) {
+	fs, flags := c.flagSet(name)
+	email := fs.String("email", "", "the account's e-mail address (required)")
+	if err := parse(fs, args); err != nil {
+		return nil, auth.User{}, nil, err
+	}
+	if *email == "" {
+		return nil, auth.User{}, nil, usagef("--email is required")
+	}
+	users, closeDB, err := userService(ctx, c, flags)
+	if err != nil {
+		return nil, auth.User{}, nil, err
+	}
+	u, err := userByEmail(ctx, users, *email)
+	if err != nil {
+		closeDB()
+		return nil, auth.User{}, nil, err
+	}
+	return users, u, closeDB, nil
 }
 
 // userByEmail finds an account, naming the address when there is none.
