@@ -267,18 +267,28 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	url := migratedDB(t)
 	d, _ := openUsers(t, url)
 	ctx := context.Background()
-	// A database as it was before migration 0003: an organisation, no index.
-	for _, stmt := range []string{
-		"DROP TABLE organisation_fts", "DROP TABLE organisation_search",
+	// A database as it was before migration 0003: an organisation, no index,
+	// no profile (what 0004 adds is undone too).
+	undo := []string{"DROP TABLE organisation_fts", "DROP TABLE organisation_search"}
+	for _, table := range []string{"steps", "bricks", "services", "certifications", "capacities", "logos", "changes"} {
+		undo = append(undo, "DROP TABLE organisation_"+table)
+	}
+	for _, index := range []string{"siret", "postcode", "updated"} {
+		undo = append(undo, "DROP INDEX organisations_"+index)
+	}
+	for _, column := range []string{"siret", "headcount", "revenue", "founded", "keywords", "equipment", "capacity_notes", "visibility"} {
+		undo = append(undo, "ALTER TABLE organisations DROP COLUMN "+column)
+	}
+	for _, stmt := range append(undo,
 		"DELETE FROM schema_migrations WHERE version >= 3",
 		"INSERT INTO organisations (name, kind, membership, description_fr, created_at, updated_at) VALUES ('Stérilix', 'sme', 'member', 'Stérilisation par oxyde d''éthylène', '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')",
-	} {
+	) {
 		if _, err := d.Exec(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
 	r := mustRun(t, nil, "migrate", "--db", url)
-	if !strings.Contains(r.stdout, "0003_directory_search") {
+	if !strings.Contains(r.stdout, "0003_directory_search") || !strings.Contains(r.stdout, "0004_directory_profiles") {
 		t.Fatalf("migrate printed:\n%s", r.stdout)
 	}
 	res, err := directory.NewStore(d).Search(ctx, directory.SearchQuery{Text: "sterilisations"})

@@ -59,7 +59,7 @@ func migrate(ctx context.Context, d *db.DB) ([]string, error) {
 	// The search index is built in Go (stemming), so a migration that
 	// creates or changes it is followed by a rebuild.
 	for _, name := range applied {
-		if name == "0003_directory_search" {
+		if name == "0003_directory_search" || name == "0004_directory_profiles" {
 			if _, err := directory.NewStore(d).Reindex(ctx); err != nil {
 				return applied, fmt.Errorf("migrate: rebuild the search index: %w", err)
 			}

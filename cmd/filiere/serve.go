@@ -89,10 +89,18 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 		}
 	}
 
+	dir := directory.NewStore(d)
+	if err := dir.RefreshTaxonomy(ctx); err != nil {
+		return err
+	}
+	// Build the directory's facet index now rather than on the first search.
+	if _, err := dir.Search(ctx, directory.SearchQuery{Limit: 1}); err != nil {
+		return err
+	}
 	srv, err := web.New(web.Deps{
 		DB:        d,
 		Auth:      users,
-		Directory: directory.NewStore(d),
+		Directory: dir,
 		Config:    cfg,
 		Logger:    logger,
 		Version:   buildVersion(),

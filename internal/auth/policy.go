@@ -6,15 +6,17 @@ type Action string
 
 // The actions. Add the Policy entry with the constant: a test fails otherwise.
 const (
-	ActPublic      Action = "public"               // anyone, even anonymous
-	ActSignedIn    Action = "signed_in"            // any signed-in user: dashboard, own account, language, own API tokens, logout
-	ActUsersView   Action = "users.view"           // the team: list and read accounts
-	ActUsersManage Action = "users.manage"         // admins: create, edit, disable accounts, reset others
-	ActAuditView   Action = "audit.view"           // the team: read the audit log
-	ActOrgCreate   Action = "organisations.create" // the team: add an organisation to the directory
-	ActOrgView     Action = "organisations.view"   // any signed-in user
-	ActOrgEdit     Action = "organisations.edit"   // the team; a member for their own organisation only
-	ActMetrics     Action = "ops.metrics"          // the team: operational metrics
+	ActPublic      Action = "public"                 // anyone, even anonymous
+	ActSignedIn    Action = "signed_in"              // any signed-in user: dashboard, own account, language, own API tokens, logout
+	ActUsersView   Action = "users.view"             // the team: list and read accounts
+	ActUsersManage Action = "users.manage"           // admins: create, edit, disable accounts, reset others
+	ActAuditView   Action = "audit.view"             // the team: read the audit log
+	ActOrgCreate   Action = "organisations.create"   // the team: add an organisation to the directory
+	ActOrgView     Action = "organisations.view"     // anyone: the public directory (each sees what their level may)
+	ActOrgEdit     Action = "organisations.edit"     // the team; a member for their own organisation only
+	ActOrgValidate Action = "organisations.validate" // the team: accept or reject members' edits of public fields
+	ActTaxonomy    Action = "taxonomy.manage"        // the team: add, relabel and merge taxonomy terms
+	ActMetrics     Action = "ops.metrics"            // the team: operational metrics
 )
 
 // Rule says who may perform an action.
@@ -37,9 +39,11 @@ var Policy = map[Action]Rule{
 	ActUsersView:   {Roles: team},
 	ActUsersManage: {Roles: []Role{RoleAdmin}},
 	ActAuditView:   {Roles: team},
-	ActOrgView:     {Roles: allRoles},
+	ActOrgView:     {Anonymous: true, Roles: allRoles},
 	ActOrgCreate:   {Roles: team},
 	ActOrgEdit:     {Roles: team, OwnOrgRoles: []Role{RoleMember}},
+	ActOrgValidate: {Roles: team},
+	ActTaxonomy:    {Roles: team},
 	ActMetrics:     {Roles: team},
 }
 

@@ -67,9 +67,11 @@ func TestPolicyAnswers(t *testing.T) {
 		auth.ActUsersView:   {admin: true, staff: true},
 		auth.ActUsersManage: {admin: true},
 		auth.ActAuditView:   {admin: true, staff: true},
-		auth.ActOrgView:     {admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
+		auth.ActOrgView:     {anon: true, admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
 		auth.ActOrgCreate:   {admin: true, staff: true},
 		auth.ActOrgEdit:     {admin: true, staff: true, memberOwn: true},
+		auth.ActOrgValidate: {admin: true, staff: true},
+		auth.ActTaxonomy:    {admin: true, staff: true},
 		auth.ActMetrics:     {admin: true, staff: true},
 	}
 	if len(table) != len(auth.Policy) {
@@ -101,7 +103,7 @@ func TestPolicyAnswers(t *testing.T) {
 		for _, r := range auth.Roles {
 			disabled := user(r)
 			disabled.Disabled = true
-			check("disabled "+string(r), disabled, own, a == auth.ActPublic)
+			check("disabled "+string(r), disabled, own, want.anon) // a disabled account is treated as anonymous
 		}
 	}
 }

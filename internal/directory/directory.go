@@ -35,8 +35,31 @@ type Organisation struct {
 	DescriptionFR string
 	DescriptionEN string
 	Sectors       []string // taxonomy sector codes, in taxonomy order
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+
+	SIRET     string // 14 digits (or the 9-digit SIREN), checksum-valid; may be empty
+	Headcount string // one of HeadcountBands, or ""
+	Revenue   string // one of RevenueBands, or ""
+	Founded   int    // founding year, 0 when unknown
+	// Steps are the value-chain steps the organisation serves, Bricks the
+	// technology bricks it masters (taxonomy codes, in taxonomy order).
+	Steps          []string
+	Bricks         []string
+	Services       []Service
+	Certifications []Certification
+	Capacities     []CapacityValue // in taxonomy order, one value per attribute
+	CapacityNotes  string          // capacities the attributes do not cover, free text
+	Equipment      string          // notable equipment, free text
+	Keywords       []string
+	HasLogo        bool
+	// Visibility holds the visibility chosen for profile fields that differ
+	// from their default (ProfileFields); nil for viewers other than staff.
+	Visibility map[string]Visibility
+	// Hidden lists the fields For emptied because the viewer may not see
+	// them; empty on a stored organisation.
+	Hidden []string
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Description returns the description in lang, falling back to the other
@@ -91,15 +114,18 @@ func (p Person) Name() string { return p.FirstName + " " + p.LastName }
 // Store reads and writes organisations and people. Every change is
 // validated and recorded in the audit log in the same transaction.
 type Store struct {
-	db  *db.DB
-	tax *Taxonomy
-	now func() time.Time
+	db   *db.DB
+	now  func() time.Time
+	live liveIndex
 }
 
 // NewStore returns a Store on d using the embedded taxonomy.
 func NewStore(d *db.DB) *Store {
-	return &Store{db: d, tax: LoadTaxonomy(), now: time.Now}
+	return &Store{db: d, now: time.Now}
 }
+
+// tax is the taxonomy in force.
+func (s *Store) tax() *Taxonomy { return LoadTaxonomy() }
 
 // stamp is the store's clock in UTC at the storage precision, so that a time
 // written and read back compares equal.

@@ -30,9 +30,11 @@ const (
 // sectors in taxonomy order without duplicates.
 func (s *Store) normaliseOrganisation(o Organisation) Organisation {
 	for _, f := range []*string{&o.Name, &o.ShortName, &o.Kind, &o.College, &o.Membership, &o.Website,
-		&o.Address, &o.Postcode, &o.City, &o.Departement, &o.Region, &o.Country, &o.DescriptionFR, &o.DescriptionEN} {
+		&o.Address, &o.Postcode, &o.City, &o.Departement, &o.Region, &o.Country, &o.DescriptionFR, &o.DescriptionEN,
+		&o.SIRET, &o.Headcount, &o.Revenue, &o.CapacityNotes, &o.Equipment} {
 		*f = strings.TrimSpace(*f)
 	}
+	o = s.normaliseProfile(o)
 	if o.Membership == "" {
 		o.Membership = NonMember
 	}
@@ -52,7 +54,7 @@ func (s *Store) normaliseOrganisation(o Organisation) Organisation {
 			sectors = append(sectors, c)
 		}
 	}
-	slices.SortStableFunc(sectors, func(a, b string) int { return s.tax.sectorRank(a) - s.tax.sectorRank(b) })
+	slices.SortStableFunc(sectors, func(a, b string) int { return s.tax().sectorRank(a) - s.tax().sectorRank(b) })
 	o.Sectors = sectors
 	if !o.HasCoords {
 		o.Latitude, o.Longitude = 0, 0
@@ -81,10 +83,10 @@ func (s *Store) validateOrganisation(o Organisation) error {
 	}
 	if o.Kind == "" {
 		errs.Add("kind", "validate.required")
-	} else if _, ok := s.tax.Kind(o.Kind); !ok {
+	} else if _, ok := s.tax().Kind(o.Kind); !ok {
 		errs.Add("kind", "validate.choice")
 	}
-	if _, ok := s.tax.College(o.College); o.College != "" && !ok {
+	if _, ok := s.tax().College(o.College); o.College != "" && !ok {
 		errs.Add("college", "validate.choice")
 	}
 	if !slices.Contains(Memberships, o.Membership) {
@@ -94,7 +96,7 @@ func (s *Store) validateOrganisation(o Organisation) error {
 		errs.Add("member_since", "directory.year")
 	}
 	for _, c := range o.Sectors {
-		if _, ok := s.tax.Sector(c); !ok {
+		if _, ok := s.tax().Sector(c); !ok {
 			errs.Add("sectors", "validate.choice")
 			break
 		}
@@ -105,6 +107,7 @@ func (s *Store) validateOrganisation(o Organisation) error {
 	if len(o.Country) != 2 || strings.Trim(o.Country, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		errs.Add("country", "directory.country")
 	}
+	s.validateProfile(o, &errs)
 	if o.HasCoords && (o.Latitude < -90 || o.Latitude > 90 || o.Longitude < -180 || o.Longitude > 180) {
 		errs.Add("coordinates", "directory.coordinates")
 	}
@@ -129,7 +132,7 @@ func websiteShape(s string) bool {
 // order scanOrganisation reads it.
 const orgColumns = `id, name, short_name, kind, college, membership, member_since, website, address,
 	postcode, city, departement, region, country, latitude, longitude, description_fr, description_en,
-	created_at, updated_at`
+	created_at, updated_at, siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -137,13 +140,19 @@ func scanOrganisation(row scanner) (Organisation, error) {
 	var o Organisation
 	var since sql.NullInt64
 	var lat, lon sql.NullFloat64
+	var founded sql.NullInt64
+	var keywords, visibility string
 	err := row.Scan(&o.ID, &o.Name, &o.ShortName, &o.Kind, &o.College, &o.Membership, &since, &o.Website,
 		&o.Address, &o.Postcode, &o.City, &o.Departement, &o.Region, &o.Country, &lat, &lon,
-		&o.DescriptionFR, &o.DescriptionEN, &o.CreatedAt, &o.UpdatedAt)
+		&o.DescriptionFR, &o.DescriptionEN, &o.CreatedAt, &o.UpdatedAt,
+		&o.SIRET, &o.Headcount, &o.Revenue, &founded, &keywords, &o.Equipment, &o.CapacityNotes, &visibility)
 	if err != nil {
 		return o, err
 	}
 	o.MemberSince = int(since.Int64)
+	o.Founded = int(founded.Int64)
+	o.Keywords = splitKeywords(keywords)
+	o.Visibility = decodeVisibility(visibility)
 	if lat.Valid && lon.Valid {
 		o.Latitude, o.Longitude, o.HasCoords = lat.Float64, lon.Float64, true
 	}
@@ -178,15 +187,20 @@ func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organis
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO organisations (name, short_name, kind, college, membership, member_since,
 			website, address, postcode, city, departement, region, country, latitude, longitude,
-			description_fr, description_en, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			description_fr, description_en, created_at, updated_at,
+			siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			o.Name, o.ShortName, o.Kind, o.College, o.Membership, since, o.Website, o.Address, o.Postcode,
 			o.City, o.Departement, o.Region, o.Country, lat, lon, o.DescriptionFR, o.DescriptionEN,
-			o.CreatedAt, o.UpdatedAt).Scan(&o.ID)
+			o.CreatedAt, o.UpdatedAt, o.SIRET, o.Headcount, o.Revenue, o.founded(), joinKeywords(o.Keywords),
+			o.Equipment, o.CapacityNotes, encodeVisibility(o.Visibility)).Scan(&o.ID)
 		if err != nil {
 			return err
 		}
 		if err := insertSectors(ctx, tx, o.ID, o.Sectors); err != nil {
+			return err
+		}
+		if err := writeProfile(ctx, tx, o, Organisation{}); err != nil {
 			return err
 		}
 		if err := IndexOrganisations(ctx, tx, []Organisation{o}); err != nil {
@@ -197,6 +211,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organis
 	if err != nil {
 		return Organisation{}, fmt.Errorf("directory: create organisation: %w", err)
 	}
+	s.indexed(o)
 	return o, nil
 }
 
@@ -205,17 +220,6 @@ func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organis
 // log. It returns db.ErrNotFound when there is no such organisation.
 func (s *Store) UpdateOrganisation(ctx context.Context, o Organisation) (Organisation, error) {
 	return s.update(ctx, o, false)
-}
-
-// UpdateOwnProfile is the edit a member makes to their own organisation's
-// profile: the kind, college and membership are the cluster's to set, so
-// they keep their stored values whatever o holds.
-func (s *Store) UpdateOwnProfile(ctx context.Context, o Organisation) (Organisation, error) {
-	cur, err := s.Organisation(ctx, o.ID)
-	if err != nil {
-		return Organisation{}, err
-	}
-	return s.update(ctx, keepClusterFields(o, cur), true)
 }
 
 // keepClusterFields copies onto o the fields only the cluster's team sets.
@@ -244,13 +248,19 @@ func (s *Store) update(ctx context.Context, o Organisation, ownProfile bool) (Or
 		_, err = tx.Exec(ctx, `UPDATE organisations SET name = ?, short_name = ?, kind = ?, college = ?,
 			membership = ?, member_since = ?, website = ?, address = ?, postcode = ?, city = ?, departement = ?,
 			region = ?, country = ?, latitude = ?, longitude = ?, description_fr = ?, description_en = ?,
-			updated_at = ? WHERE id = ?`,
+			updated_at = ?, siret = ?, headcount = ?, revenue = ?, founded = ?, keywords = ?, equipment = ?,
+			capacity_notes = ?, visibility = ? WHERE id = ?`,
 			o.Name, o.ShortName, o.Kind, o.College, o.Membership, since, o.Website, o.Address, o.Postcode,
 			o.City, o.Departement, o.Region, o.Country, lat, lon, o.DescriptionFR, o.DescriptionEN,
-			o.UpdatedAt, o.ID)
+			o.UpdatedAt, o.SIRET, o.Headcount, o.Revenue, o.founded(), joinKeywords(o.Keywords), o.Equipment,
+			o.CapacityNotes, encodeVisibility(o.Visibility), o.ID)
 		if err != nil {
 			return err
 		}
+		if err := writeProfile(ctx, tx, o, before); err != nil {
+			return err
+		}
+		o.HasLogo = before.HasLogo
 		if !slices.Equal(before.Sectors, o.Sectors) {
 			if _, err := tx.Exec(ctx, "DELETE FROM organisation_sectors WHERE organisation_id = ?", o.ID); err != nil {
 				return err
@@ -267,6 +277,7 @@ func (s *Store) update(ctx context.Context, o Organisation, ownProfile bool) (Or
 	if err != nil {
 		return Organisation{}, fmt.Errorf("directory: update organisation %d: %w", o.ID, err)
 	}
+	s.indexed(o)
 	return o, nil
 }
 
@@ -290,6 +301,9 @@ func getOrganisation(ctx context.Context, q db.Querier, id int64) (Organisation,
 	}
 	page := []Organisation{o}
 	if err := loadSectors(ctx, q, page); err != nil {
+		return Organisation{}, err
+	}
+	if err := loadProfiles(ctx, q, page); err != nil {
 		return Organisation{}, err
 	}
 	return page[0], nil

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
 	"filiere/internal/db"
+	"filiere/internal/facets"
 	"filiere/internal/textsearch"
 	"filiere/internal/validate"
 )
@@ -15,15 +17,38 @@ import (
 // SearchQuery is a directory search: the search box and the filters. Zero
 // fields match everything.
 type SearchQuery struct {
-	Text       string // the search box, parsed by textsearch.ParseQuery
-	Sector     string // taxonomy sector code
-	Kind       string // taxonomy kind code
-	College    string // taxonomy college code
-	Membership string // Member, Prospect, Former or NonMember
-	Region     string
-	Sort       string // SortRelevance (the default when Text has words) or SortName
-	Limit      int    // default SearchPageSize, at most MaxPageSize
-	Offset     int
+	Text          string // the search box, parsed by textsearch.ParseQuery
+	Sector        string // taxonomy sector code
+	Kind          string // taxonomy kind code
+	College       string // taxonomy college code
+	Membership    string // Member, Prospect, Former or NonMember
+	Region        string
+	Departement   string // département number, e.g. "69"
+	Step          string // value-chain step code
+	Brick         string // technology brick code, or a brick family's (matching its bricks)
+	Certification string // certification code: only valid certifications match
+	// Capacities keeps organisations declaring each attribute within its
+	// range.
+	Capacities []CapacityRange
+	// Near and Km keep the organisations within Km kilometres of a place: a
+	// city name or a postcode (Store.Locate). An unknown place is a
+	// validation error on "near".
+	Near string
+	Km   float64
+	// Viewer is the visibility level of the person searching: only the
+	// fields they may see are searched, filtered and counted. The zero
+	// value is Public.
+	Viewer Visibility
+	Sort   string // SortRelevance (the default when Text has words) or SortName
+	Limit  int    // default SearchPageSize, at most MaxPageSize
+	Offset int
+}
+
+// CapacityRange is a filter on a capacity attribute: Min and Max are
+// inclusive; a zero Max means no upper bound.
+type CapacityRange struct {
+	Attribute string
+	Min, Max  float64
 }
 
 // The sort orders of a search.
@@ -35,29 +60,46 @@ const (
 // SearchPageSize is the default number of hits per page.
 const SearchPageSize = 20
 
+// DefaultKm is the radius of a distance filter given without one.
+const DefaultKm = 50
+
 // The facets of a search result, the keys of SearchResult.Facets.
 const (
-	FacetSector  = "sector"
-	FacetKind    = "kind"
-	FacetCollege = "college"
-	FacetRegion  = "region"
+	FacetSector        = "sector"
+	FacetKind          = "kind"
+	FacetCollege       = "college"
+	FacetMembership    = "membership"
+	FacetRegion        = "region"
+	FacetDepartement   = "departement"
+	FacetStep          = "step"
+	FacetBrick         = "brick"
+	FacetCertification = "certification"
+	FacetCapacity      = "capacity" // organisations declaring each capacity attribute
 )
+
+// Facets lists every facet a search counts.
+var Facets = []string{FacetSector, FacetKind, FacetCollege, FacetMembership, FacetRegion, FacetDepartement,
+	FacetStep, FacetBrick, FacetCertification, FacetCapacity}
 
 // SearchResult is one page of a search.
 type SearchResult struct {
 	Total int   // organisations matching the text and every filter
-	Hits  []Hit // the page asked for
+	Hits  []Hit // the page asked for, as the viewer may see it
 	// Facets counts, per facet, the organisations matching the text and
 	// every filter but the facet's own, so that each count tells how many
 	// results choosing that value would give. Every facet is present;
 	// values with no organisation are left out.
 	Facets map[string][]FacetCount
+	// Near is the place a distance filter was resolved to.
+	Near Place
 }
 
-// Hit is an organisation found by a search, with its sectors.
+// Hit is an organisation found by a search, with its sectors and profile,
+// as the viewer may see it.
 type Hit struct {
 	Organisation
-	Rank float64 // relevance, higher is better; 0 without search text
+	Rank     float64 // relevance, higher is better; 0 without search text
+	Distance float64 // km from the Near place; 0 without one
 }
 
 // FacetCount is the number of organisations having a facet's value. Facet
@@ -69,103 +111,104 @@ type FacetCount struct {
 
 // Search finds the organisations whose search document matches q.Text (all
 // its words, accents, case and plurals ignored, the last word as a prefix)
-// and every filter of q. Without text it returns every organisation
-// matching the filters, sorted by name.
+// and every filter of q, looking only at what q.Viewer may see. Without
+// text it returns every organisation matching the filters, sorted by name.
 //
 // The text match runs in the database (FTS5 on SQLite, a tsvector GIN index
-// on PostgreSQL) and returns the matching organisations' facet fields and
-// relevance; filters, facet counts and ordering run in Go on that set, so
-// both engines give the same results in the same order (relevance ties are
-// broken by folded name, name, then id). The page's full rows and sectors
-// are then read with one query each.
+// on PostgreSQL; one document per visibility level, the name weighted up)
+// and returns the matching IDs with their relevance. Filters, facet counts,
+// ordering and paging run on the store's in-memory facet index (package
+// facets), kept in step with every write, so both engines give the same
+// results in the same order (relevance ties are broken by folded name, then
+// id). The page's full rows are then read from the database.
 func (s *Store) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
+	var errs validate.Errors
 	q.Sort = strings.TrimSpace(q.Sort)
 	if q.Sort != "" && q.Sort != SortRelevance && q.Sort != SortName {
-		var errs validate.Errors
 		errs.Add("sort", "validate.choice")
-		return SearchResult{}, errs.Err()
 	}
-	text, ok := searchTerms(textsearch.ParseQuery(q.Text))
-	var cands []*candidate
-	if ok {
-		var err error
-		if cands, err = s.searchCandidates(ctx, text); err != nil {
-			return SearchResult{}, fmt.Errorf("directory: search: %w", err)
+	if !slices.Contains(Visibilities, q.Viewer) {
+		q.Viewer = Public
+	}
+	res := SearchResult{Facets: map[string][]FacetCount{}}
+	fq := facets.Query{
+		Level: facets.Level(q.Viewer.Rank()), All: true, Facets: Facets,
+		Offset: max(q.Offset, 0), Limit: min(cmp.Or(max(q.Limit, 0), SearchPageSize), MaxPageSize),
+		Now: s.now(),
+	}
+	for _, f := range []struct{ facet, value string }{
+		{FacetSector, q.Sector}, {FacetKind, q.Kind}, {FacetCollege, q.College}, {FacetMembership, q.Membership},
+		{FacetRegion, q.Region}, {FacetDepartement, q.Departement}, {FacetStep, q.Step}, {FacetBrick, q.Brick},
+		{FacetCertification, q.Certification},
+	} {
+		if v := strings.TrimSpace(f.value); v != "" {
+			fq.Filters = append(fq.Filters, facets.Filter{Facet: f.facet, Values: []string{v}})
 		}
 	}
-
-	res := SearchResult{Facets: map[string][]FacetCount{}}
-	counts := map[string]map[string]int{
-		FacetSector: {}, FacetKind: {}, FacetCollege: {}, FacetRegion: {},
-	}
-	var hits []*candidate
-	for _, c := range cands {
-		if q.Membership != "" && c.membership != q.Membership {
+	for _, r := range q.Capacities {
+		if r.Attribute == "" {
 			continue
 		}
-		sector := q.Sector == "" || slices.Contains(c.sectors, q.Sector)
-		kind := q.Kind == "" || c.kind == q.Kind
-		college := q.College == "" || c.college == q.College
-		region := q.Region == "" || c.region == q.Region
-		if kind && college && region {
-			for _, v := range c.sectors {
-				counts[FacetSector][v]++
-			}
+		if r.Min < 0 || (r.Max != 0 && r.Max < r.Min) {
+			errs.Add("capacity."+r.Attribute, "directory.capacity_range")
+			continue
 		}
-		if sector && college && region {
-			counts[FacetKind][c.kind]++
+		hi := r.Max
+		if hi == 0 {
+			hi = math.Inf(1)
 		}
-		if sector && kind && region {
-			counts[FacetCollege][c.college]++
+		fq.Ranges = append(fq.Ranges, facets.Range{Name: r.Attribute, Min: r.Min, Max: hi})
+	}
+	if near := strings.TrimSpace(q.Near); near != "" {
+		km := q.Km
+		if km == 0 {
+			km = DefaultKm
 		}
-		if sector && kind && college {
-			counts[FacetRegion][c.region]++
-		}
-		if sector && kind && college && region {
-			hits = append(hits, c)
+		place, ok, err := s.Locate(ctx, near)
+		switch {
+		case err != nil:
+			return SearchResult{}, fmt.Errorf("directory: search: %w", err)
+		case !ok:
+			errs.Add("near", "directory.unknown_place")
+		case km < 0 || km > 2000:
+			errs.Add("km", "directory.km")
+		default:
+			res.Near = place
+			fq.Near = &facets.Near{Lat: place.Lat, Lon: place.Lon, Km: km}
 		}
 	}
-	for facet, byValue := range counts {
-		res.Facets[facet] = facetCounts(byValue)
+	if err := errs.Err(); err != nil {
+		return SearchResult{}, err
 	}
 
-	byRelevance := len(text.Terms) > 0 && q.Sort != SortName
-	for _, c := range hits {
-		c.key = Fold(c.name)
-	}
-	slices.SortFunc(hits, func(a, b *candidate) int {
-		if byRelevance {
-			if d := cmp.Compare(b.rank, a.rank); d != 0 {
-				return d
-			}
-		}
-		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.name, b.name), cmp.Compare(a.id, b.id))
-	})
-
-	res.Total = len(hits)
-	limit := q.Limit
-	if limit <= 0 {
-		limit = SearchPageSize
-	}
-	limit = min(limit, MaxPageSize)
-	start := min(max(q.Offset, 0), len(hits))
-	end := min(start+limit, len(hits))
-	page, err := s.searchPage(ctx, hits[start:end])
+	idx, err := s.facetIndex(ctx)
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("directory: search: %w", err)
 	}
-	res.Hits = page
+	text, ok := searchTerms(textsearch.ParseQuery(q.Text))
+	if !ok {
+		fq.All = false // a word in another script only: nothing matches
+	} else if len(text.Terms) > 0 {
+		fq.All = false
+		if fq.Match, fq.Ranks, err = s.matchText(ctx, text, q.Viewer); err != nil {
+			return SearchResult{}, fmt.Errorf("directory: search: %w", err)
+		}
+		fq.ByRank = q.Sort == "" || q.Sort == SortRelevance
+	}
+	found := idx.Search(fq)
+	for _, name := range Facets {
+		counts := found.Facets[name]
+		out := make([]FacetCount, len(counts))
+		for i, c := range counts {
+			out[i] = FacetCount{Value: c.Value, Count: c.Count}
+		}
+		res.Facets[name] = out
+	}
+	res.Total = found.Total
+	if res.Hits, err = s.searchPage(ctx, found, q.Viewer); err != nil {
+		return SearchResult{}, fmt.Errorf("directory: search: %w", err)
+	}
 	return res, nil
-}
-
-// candidate is an organisation matching the search text, with what the
-// filters, facets and sort need.
-type candidate struct {
-	id                                int64
-	name, key                         string
-	kind, college, membership, region string
-	sectors                           []string
-	rank                              float64
 }
 
 // searchTerms keeps the query terms both engines match identically:
@@ -189,77 +232,65 @@ func searchTerms(q textsearch.Query) (textsearch.Query, bool) {
 	return out, true
 }
 
-// searchCandidates returns the organisations matching the text (all of them
-// without text), reading one row per organisation and sector.
-func (s *Store) searchCandidates(ctx context.Context, text textsearch.Query) ([]*candidate, error) {
-	const cols = "o.id, o.name, o.kind, o.college, o.membership, o.region, COALESCE(os.sector, '')"
+// searchColumns are the document columns of each visibility level.
+var searchColumns = map[Visibility]string{Public: "public_doc", MembersOnly: "members_doc", StaffOnly: "staff_doc"}
+
+// matchText returns the IDs of the organisations whose document for viewer
+// matches text, with their relevance (higher is better; a name match counts
+// four times a match elsewhere).
+func (s *Store) matchText(ctx context.Context, text textsearch.Query, viewer Visibility) ([]int64, []float64, error) {
+	doc := searchColumns[viewer]
 	var query string
-	var args []any
-	switch {
-	case len(text.Terms) == 0: // no text, or stop words and punctuation only
-		query = "SELECT " + cols + ", 0.0 FROM organisations o" +
-			" LEFT JOIN organisation_sectors os ON os.organisation_id = o.id"
-	case s.db.Dialect() == db.Postgres:
-		query = "SELECT " + cols + ", ts_rank_cd(x.tsv, m.q, 1)::float8" +
-			" FROM organisation_search x CROSS JOIN to_tsquery('simple', ?) AS m (q)" +
-			" JOIN organisations o ON o.id = x.organisation_id" +
-			" LEFT JOIN organisation_sectors os ON os.organisation_id = o.id" +
-			" WHERE x.tsv @@ m.q"
-		args = append(args, text.TSQuery())
-	default:
-		query = "SELECT " + cols + ", m.rank" +
-			" FROM (SELECT rowid AS id, -bm25(organisation_fts) AS rank FROM organisation_fts" +
-			" WHERE organisation_fts MATCH ?) m" +
-			" JOIN organisations o ON o.id = m.id" +
-			" LEFT JOIN organisation_sectors os ON os.organisation_id = o.id"
-		args = append(args, text.FTS5())
+	var arg string
+	if s.db.Dialect() == db.Postgres {
+		tsv := strings.TrimSuffix(doc, "_doc") + "_tsv"
+		// Weights {D, C, B, A}: the name is A, the rest D.
+		query = "SELECT x.organisation_id, ts_rank_cd('{0.25, 0.25, 0.25, 1.0}', x." + tsv + ", m.q, 1)::float8" +
+			" FROM organisation_search x CROSS JOIN to_tsquery('simple', ?) AS m (q) WHERE x." + tsv + " @@ m.q"
+		arg = text.TSQuery()
+	} else {
+		query = "SELECT rowid, -bm25(organisation_fts, 4.0, 1.0, 1.0, 1.0) FROM organisation_fts WHERE organisation_fts MATCH ?"
+		arg = "{name_doc " + doc + "} : (" + text.FTS5() + ")"
 	}
-	rows, err := s.db.Query(ctx, query, args...)
+	rows, err := s.db.Query(ctx, query, arg)
 	if err != nil {
-		return nil, fmt.Errorf("match: %w", err)
+		return nil, nil, fmt.Errorf("match: %w", err)
 	}
 	defer rows.Close()
-	var out []*candidate
-	byID := make(map[int64]*candidate)
+	var ids []int64
+	var ranks []float64
 	for rows.Next() {
-		var c candidate
-		var sector string
-		if err := rows.Scan(&c.id, &c.name, &c.kind, &c.college, &c.membership, &c.region, &sector, &c.rank); err != nil {
-			return nil, fmt.Errorf("match: %w", err)
+		var id int64
+		var rank float64
+		if err := rows.Scan(&id, &rank); err != nil {
+			return nil, nil, fmt.Errorf("match: %w", err)
 		}
-		prev := byID[c.id]
-		if prev == nil {
-			prev = &c
-			byID[c.id] = prev
-			out = append(out, prev)
-		}
-		if sector != "" && !slices.Contains(prev.sectors, sector) {
-			prev.sectors = append(prev.sectors, sector)
-		}
+		ids, ranks = append(ids, id), append(ranks, rank)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("match: %w", err)
+		return nil, nil, fmt.Errorf("match: %w", err)
 	}
-	return out, nil
+	return ids, ranks, nil
 }
 
-// searchPage reads the full rows and sectors of the page's hits, in order.
-func (s *Store) searchPage(ctx context.Context, page []*candidate) ([]Hit, error) {
-	if len(page) == 0 {
+// searchPage reads the full rows and profiles of the page's hits, in
+// order, as viewer may see them.
+func (s *Store) searchPage(ctx context.Context, found facets.Result, viewer Visibility) ([]Hit, error) {
+	if len(found.IDs) == 0 {
 		return []Hit{}, nil
 	}
-	ids := make([]any, len(page))
-	position := make(map[int64]int, len(page))
-	for i, c := range page {
-		ids[i] = c.id
-		position[c.id] = i
+	ids := make([]any, len(found.IDs))
+	position := make(map[int64]int, len(found.IDs))
+	for i, id := range found.IDs {
+		ids[i] = id
+		position[id] = i
 	}
 	rows, err := s.db.Query(ctx, "SELECT "+orgColumns+" FROM organisations WHERE id IN ("+placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return nil, fmt.Errorf("page: %w", err)
 	}
 	defer rows.Close()
-	orgs := make([]Organisation, len(page))
+	orgs := make([]Organisation, len(found.IDs))
 	for rows.Next() {
 		o, err := scanOrganisation(rows)
 		if err != nil {
@@ -276,62 +307,103 @@ func (s *Store) searchPage(ctx context.Context, page []*candidate) ([]Hit, error
 	if err := loadSectors(ctx, s.db, orgs); err != nil {
 		return nil, fmt.Errorf("page: %w", err)
 	}
+	if err := loadProfiles(ctx, s.db, orgs); err != nil {
+		return nil, fmt.Errorf("page: %w", err)
+	}
 	hits := make([]Hit, len(orgs))
 	for i, o := range orgs {
-		hits[i] = Hit{Organisation: o, Rank: page[position[o.ID]].rank}
+		p := position[o.ID]
+		hits[i] = Hit{Organisation: o.For(viewer)}
+		if p < len(found.Ranks) {
+			hits[i].Rank = found.Ranks[p]
+		}
+		if p < len(found.Distances) {
+			hits[i].Distance = found.Distances[p]
+		}
 	}
 	return hits, nil
 }
 
-// facetCounts sorts a facet's counts, highest first then by value, leaving
-// out the empty value (an organisation without college or region).
-func facetCounts(byValue map[string]int) []FacetCount {
-	out := make([]FacetCount, 0, len(byValue))
-	for v, n := range byValue {
-		if v != "" {
-			out = append(out, FacetCount{Value: v, Count: n})
-		}
-	}
-	slices.SortFunc(out, func(a, b FacetCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
-	})
-	return out
+// SearchDocuments are the texts indexed for an organisation: its name
+// alone (ranked higher) and, per visibility level, everything that level
+// may search (textsearch.Document stems).
+type SearchDocuments struct {
+	Name, Public, Members, Staff string
 }
 
-// SearchDocument is the text indexed for o: the stems of its names,
-// descriptions, city, and the French and English labels of its sectors and
-// kind (textsearch.Document).
-func SearchDocument(o Organisation) string {
+// Documents returns the search documents of o (stored, with its profile):
+// names, descriptions, city, services, bricks, keywords, equipment and
+// capacity notes, certifications, and the French and English labels of its
+// sectors, kind, steps and bricks, each at the visibility o chose.
+func Documents(o Organisation) SearchDocuments {
 	tax := LoadTaxonomy()
-	fields := []string{o.Name, o.ShortName, o.DescriptionFR, o.DescriptionEN, o.City}
+	levels := [3][]string{} // public, members, staff
+	add := func(field string, texts ...string) {
+		r := Public.Rank()
+		if field != "" {
+			r = o.VisibilityOf(field).Rank()
+		}
+		levels[r] = append(levels[r], texts...)
+	}
+	add("", o.Name, o.ShortName, o.City, o.Region)
 	for _, c := range o.Sectors {
 		if t, ok := tax.Sector(c); ok {
-			fields = append(fields, t.FR, t.EN)
+			add("", t.FR, t.EN)
 		}
 	}
 	if t, ok := tax.Kind(o.Kind); ok {
-		fields = append(fields, t.FR, t.EN)
+		add("", t.FR, t.EN)
 	}
-	return textsearch.Document(fields...)
+	add(FieldDescription, o.DescriptionFR, o.DescriptionEN)
+	for _, c := range o.Steps {
+		if t, ok := tax.Step(c); ok {
+			add(FieldSteps, t.FR, t.EN)
+		}
+	}
+	for _, c := range o.Bricks {
+		if t, ok := tax.Brick(c); ok {
+			add(FieldBricks, t.FR, t.EN)
+		}
+	}
+	for _, sv := range o.Services {
+		add(FieldServices, sv.TitleFR, sv.TitleEN, sv.DescriptionFR, sv.DescriptionEN)
+	}
+	for _, c := range o.Certifications {
+		add(FieldCertifications, c.Code, c.Scope)
+	}
+	add(FieldKeywords, o.Keywords...)
+	add(FieldEquipment, o.Equipment)
+	add(FieldCapacities, o.CapacityNotes)
+	public := levels[0]
+	members := append(slices.Clip(public), levels[1]...)
+	staff := append(slices.Clip(members), levels[2]...)
+	return SearchDocuments{
+		Name:    textsearch.Document(o.Name, o.ShortName),
+		Public:  textsearch.Document(public...),
+		Members: textsearch.Document(members...),
+		Staff:   textsearch.Document(staff...),
+	}
 }
 
-// Rows per statement of IndexOrganisations: 2 parameters each.
-const indexPerInsert = 500
+// Rows per statement of IndexOrganisations: 5 parameters each.
+const indexPerInsert = 200
 
 // IndexOrganisations writes the search documents of orgs (stored, with
-// their IDs and sectors) through q, replacing any previous ones. Callers
-// writing organisations in bulk call it in the same transaction, so the
-// search never sees an organisation without its document.
+// their IDs, sectors and profiles) through q, replacing any previous ones.
+// Callers writing organisations in bulk call it in the same transaction, so
+// the search never sees an organisation without its document.
 func IndexOrganisations(ctx context.Context, q db.Querier, orgs []Organisation) error {
 	for start := 0; start < len(orgs); start += indexPerInsert {
 		batch := orgs[start:min(start+indexPerInsert, len(orgs))]
-		args := make([]any, 0, 2*len(batch))
+		args := make([]any, 0, 5*len(batch))
 		for _, o := range batch {
-			args = append(args, o.ID, SearchDocument(o))
+			d := Documents(o)
+			args = append(args, o.ID, d.Name, d.Public, d.Members, d.Staff)
 		}
-		values := strings.TrimSuffix(strings.Repeat("(?, ?), ", len(batch)), ", ")
-		_, err := q.Exec(ctx, "INSERT INTO organisation_search (organisation_id, document) VALUES "+values+
-			" ON CONFLICT (organisation_id) DO UPDATE SET document = excluded.document", args...)
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(batch)), ", ")
+		_, err := q.Exec(ctx, "INSERT INTO organisation_search (organisation_id, name_doc, public_doc, members_doc, staff_doc)"+
+			" VALUES "+values+" ON CONFLICT (organisation_id) DO UPDATE SET name_doc = excluded.name_doc,"+
+			" public_doc = excluded.public_doc, members_doc = excluded.members_doc, staff_doc = excluded.staff_doc", args...)
 		if err != nil {
 			return fmt.Errorf("index organisations: %w", err)
 		}
@@ -346,58 +418,58 @@ func IndexOrganisations(ctx context.Context, q db.Querier, orgs []Organisation) 
 func (s *Store) Reindex(ctx context.Context) (int, error) {
 	n := 0
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT id, name, short_name, kind, city, description_fr, description_en FROM organisations")
-		if err != nil {
-			return err
-		}
-		var orgs []Organisation
-		byID := map[int64]int{}
-		for rows.Next() {
-			var o Organisation
-			if err := rows.Scan(&o.ID, &o.Name, &o.ShortName, &o.Kind, &o.City, &o.DescriptionFR, &o.DescriptionEN); err != nil {
-				rows.Close()
-				return err
-			}
-			byID[o.ID] = len(orgs)
-			orgs = append(orgs, o)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, "SELECT organisation_id, sector FROM organisation_sectors")
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var sector string
-			if err := rows.Scan(&id, &sector); err != nil {
-				rows.Close()
-				return err
-			}
-			if i, ok := byID[id]; ok {
-				orgs[i].Sectors = append(orgs[i].Sectors, sector)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, "DELETE FROM organisation_search"); err != nil {
 			return err
 		}
-		tax := LoadTaxonomy()
-		for i := range orgs {
-			slices.SortFunc(orgs[i].Sectors, func(a, b string) int {
-				return cmp.Or(tax.sectorRank(a)-tax.sectorRank(b), strings.Compare(a, b))
-			})
-		}
-		n = len(orgs)
-		return IndexOrganisations(ctx, tx, orgs)
+		return eachOrganisation(ctx, tx, func(batch []Organisation) error {
+			n += len(batch)
+			return IndexOrganisations(ctx, tx, batch)
+		})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("directory: reindex: %w", err)
 	}
+	s.dropFacetIndex()
 	return n, nil
+}
+
+// eachBatch is how many organisations eachOrganisation reads at a time.
+const eachBatch = 500
+
+// eachOrganisation calls fn with every organisation, complete with sectors
+// and profile, in batches in id order.
+func eachOrganisation(ctx context.Context, q db.Querier, fn func([]Organisation) error) error {
+	var after int64
+	for {
+		rows, err := q.Query(ctx, "SELECT "+orgColumns+" FROM organisations WHERE id > ? ORDER BY id LIMIT ?", after, eachBatch)
+		if err != nil {
+			return err
+		}
+		var batch []Organisation
+		for rows.Next() {
+			o, err := scanOrganisation(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, o)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := loadSectors(ctx, q, batch); err != nil {
+			return err
+		}
+		if err := loadProfiles(ctx, q, batch); err != nil {
+			return err
+		}
+		if err := fn(batch); err != nil {
+			return err
+		}
+		after = batch[len(batch)-1].ID
+	}
 }

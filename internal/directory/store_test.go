@@ -362,16 +362,23 @@ func TestOwnProfileEditKeepsTheFieldsOnlyTheTeamSets(t *testing.T) {
 		edit := o
 		edit.Name, edit.DescriptionEN = "Cardiolys Medical", "Implantable cardiac devices."
 		edit.Kind, edit.College, edit.Membership, edit.MemberSince = "large", "", "former", 1999
-		got, err := s.UpdateOwnProfile(ctx, edit)
-		if err != nil {
-			t.Fatal(err)
+		_, held, err := s.UpdateOwnProfile(ctx, edit)
+		if err != nil || !held {
+			t.Fatalf("held %v, err %v", held, err)
 		}
-		if got.Name != "Cardiolys Medical" || got.DescriptionEN != "Implantable cardiac devices." {
-			t.Errorf("profile fields not saved: %+v", got)
+		changes, err := s.PendingChanges(ctx, o.ID)
+		if err != nil || len(changes) != 1 {
+			t.Fatalf("pending: %v %v", changes, err)
+		}
+		if _, err := s.DecideChange(ctx, changes[0].ID, true, ""); err != nil {
+			t.Fatal(err)
 		}
 		back, err := s.Organisation(ctx, o.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if back.Name != "Cardiolys Medical" || back.DescriptionEN != "Implantable cardiac devices." {
+			t.Errorf("accepted profile fields not saved: %+v", back)
 		}
 		if back.Kind != o.Kind || back.College != o.College || back.Membership != o.Membership || back.MemberSince != o.MemberSince {
 			t.Errorf("a member's edit changed team fields: kind %q college %q membership %q since %d; want %q %q %q %d",

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Term is one entry of the taxonomy: a stable code and its French and
@@ -81,6 +82,10 @@ type taxonomyFile struct {
 	} `json:"funding_schemes"`
 }
 
+// current is the taxonomy in force: the embedded one with the staff's
+// changes (Store.RefreshTaxonomy); nil until first refreshed.
+var current atomic.Pointer[Taxonomy]
+
 var loadTaxonomy = sync.OnceValue(func() *Taxonomy {
 	t, err := parseTaxonomy(taxonomyJSON)
 	if err != nil {
@@ -89,9 +94,19 @@ var loadTaxonomy = sync.OnceValue(func() *Taxonomy {
 	return t
 })
 
-// LoadTaxonomy returns the embedded taxonomy, parsed once. Callers must not
-// modify it.
-func LoadTaxonomy() *Taxonomy { return loadTaxonomy() }
+// LoadTaxonomy returns the taxonomy in force: the embedded one, parsed
+// once, with the terms the staff added, renamed or merged since the last
+// Store.RefreshTaxonomy. It is shared by the whole process (the taxonomy,
+// like the configuration, is the cluster's). Callers must not modify it.
+func LoadTaxonomy() *Taxonomy {
+	if t := current.Load(); t != nil {
+		return t
+	}
+	return loadTaxonomy()
+}
+
+// embeddedTaxonomy is the taxonomy as shipped.
+func embeddedTaxonomy() *Taxonomy { return loadTaxonomy() }
 
 func parseTaxonomy(b []byte) (*Taxonomy, error) {
 	var f taxonomyFile
@@ -102,19 +117,32 @@ func parseTaxonomy(b []byte) (*Taxonomy, error) {
 		Sectors: f.Sectors, Kinds: f.Kinds, Colleges: f.Colleges, Steps: f.Steps,
 		Certifications: f.Certifications, PainPoints: f.PainPoints,
 	}
-	var bricks []Term
 	for _, fam := range f.Bricks {
 		t.Bricks = append(t.Bricks, BrickFamily{Term: Term{fam.Code, fam.FR, fam.EN}, Bricks: fam.Children})
-		bricks = append(bricks, Term{fam.Code, fam.FR, fam.EN})
-		bricks = append(bricks, fam.Children...)
 	}
-	var capacities []Term
 	for _, c := range f.Capacities {
 		t.Capacities = append(t.Capacities, Capacity{Term: Term{c.Code, c.FR, c.EN}, Unit: c.Unit})
-		capacities = append(capacities, Term{c.Code, c.FR, c.EN})
 	}
 	for _, g := range f.FundingSchemes {
 		t.FundingSchemes = append(t.FundingSchemes, FundingGroup{Group: g.Group, Schemes: g.Schemes})
+	}
+	if err := t.buildIndex(); err != nil {
+		return nil, fmt.Errorf("directory: taxonomy.json: %w", err)
+	}
+	return t, nil
+}
+
+// buildIndex checks every list (non-empty, complete terms, unique codes)
+// and indexes the terms by code.
+func (t *Taxonomy) buildIndex() error {
+	var bricks []Term
+	for _, fam := range t.Bricks {
+		bricks = append(bricks, fam.Term)
+		bricks = append(bricks, fam.Bricks...)
+	}
+	var capacities []Term
+	for _, c := range t.Capacities {
+		capacities = append(capacities, c.Term)
 	}
 	t.index = map[string]map[string]Term{}
 	lists := []struct {
@@ -127,21 +155,21 @@ func parseTaxonomy(b []byte) (*Taxonomy, error) {
 	}
 	for _, l := range lists {
 		if len(l.terms) == 0 {
-			return nil, fmt.Errorf("directory: taxonomy.json: no %s", l.name)
+			return fmt.Errorf("no %s", l.name)
 		}
 		m := make(map[string]Term, len(l.terms))
 		for _, term := range l.terms {
 			if term.Code == "" || term.FR == "" || term.EN == "" {
-				return nil, fmt.Errorf("directory: taxonomy.json: %s: incomplete term %+v", l.name, term)
+				return fmt.Errorf("%s: incomplete term %+v", l.name, term)
 			}
 			if _, dup := m[term.Code]; dup {
-				return nil, fmt.Errorf("directory: taxonomy.json: %s: duplicate code %q", l.name, term.Code)
+				return fmt.Errorf("%s: duplicate code %q", l.name, term.Code)
 			}
 			m[term.Code] = term
 		}
 		t.index[l.name] = m
 	}
-	return t, nil
+	return nil
 }
 
 func (t *Taxonomy) lookup(list, code string) (Term, bool) {

@@ -93,9 +93,12 @@ func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq := &request{ip: s.clientIP(r)}
 		ctx := r.Context()
+		badToken := false
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 			if u, err := s.Auth.TokenUser(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))); err == nil {
 				rq.user, rq.viaAPI = &u, true
+			} else {
+				badToken = true
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			if u, err := s.Auth.SessionUser(ctx, c.Value); err == nil {
@@ -112,6 +115,13 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		}
 		ctx = audit.WithActor(ctx, actor)
 		w.Header().Set("Content-Language", rq.lang)
+		if badToken && strings.HasPrefix(r.URL.Path, "/api/") {
+			// A wrong token is refused even where anonymous callers are
+			// welcome: the caller meant to authenticate and must know it failed.
+			w.Header().Set("WWW-Authenticate", `Bearer realm="filiere", error="invalid_token"`)
+			s.apiError(w, r.WithContext(ctx), http.StatusUnauthorized, "api.unauthorized")
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -36,12 +36,24 @@ var routePolicy = map[string]string{
 	"POST /account/tokens":                     "DAAAAAA",
 	"POST /account/tokens/{id}/revoke":         "DAAAAAA",
 	"POST /account/logout-everywhere":          "DAAAAAA",
-	"GET /organisations":                       "DAAAAAA",
+	"GET /organisations":                       "AAAAAAA",
 	"GET /organisations/new":                   "DAADDDD",
 	"POST /organisations/new":                  "DAADDDD",
-	"GET /organisations/{id}":                  "DAAAAAA",
+	"GET /organisations/{id}":                  "AAAAAAA",
 	"GET /organisations/{id}/edit":             "DAAADDD", // the member's own organisation
 	"POST /organisations/{id}/edit":            "DAAADDD",
+	"GET /admin/changes":                       "DAADDDD",
+	"GET /admin/taxonomy":                      "DAADDDD",
+	"POST /admin/taxonomy/{vocabulary}":        "DAADDDD",
+	"POST /admin/taxonomy/{vocabulary}/merge":  "DAADDDD",
+	"POST /admin/changes/{id}/accept":          "DAADDDD",
+	"POST /admin/changes/{id}/reject":          "DAADDDD",
+	"GET /coverage":                            "AAAAAAA",
+	"GET /organisations/booklet.pdf":           "AAAAAAA",
+	"GET /organisations/export.csv":            "AAAAAAA",
+	"GET /organisations/export.xlsx":           "AAAAAAA",
+	"GET /organisations/{id}/logo":             "AAAAAAA",
+	"POST /organisations/{id}/logo":            "DAAADDD",
 	"GET /admin/users":                         "DAADDDD",
 	"GET /admin/users/new":                     "DADDDDD",
 	"POST /admin/users/new":                    "DADDDDD",
@@ -54,8 +66,8 @@ var routePolicy = map[string]string{
 	"GET /admin/audit":                         "DAADDDD",
 	"GET /admin/operations":                    "DAADDDD",
 	"GET /api/v1/me":                           "DAAAAAA",
-	"GET /api/v1/organisations":                "DAAAAAA",
-	"GET /api/v1/organisations/{id}":           "DAAAAAA",
+	"GET /api/v1/organisations":                "AAAAAAA",
+	"GET /api/v1/organisations/{id}":           "AAAAAAA",
 	"/api/":                                    "AAAAAAA",
 }
 
@@ -85,7 +97,7 @@ func (f *fixture) concretePath(pattern string) (method, path string) {
 	}
 	style := f.srv.assets.URL("style.css")
 	hash := strings.Split(style, "/")[2]
-	r := strings.NewReplacer("{id}", id, "{token}", "not-a-real-token", "{hash}", hash, "{name}", "style.css")
+	r := strings.NewReplacer("{vocabulary}", "bricks", "{id}", id, "{token}", "not-a-real-token", "{hash}", hash, "{name}", "style.css")
 	return method, r.Replace(path)
 }
 
@@ -151,6 +163,27 @@ func TestMemberCannotEditAnotherOrganisation(t *testing.T) {
 		w = f.do("POST", own+"/edit", member, url.Values{"name": {"Cardiolys Medical"}, "sectors": {"medtech"}, "country": {"FR"}, "kind": {"large"}}, nil)
 		if w.Code != http.StatusSeeOther {
 			t.Fatalf("member editing own organisation: %d\n%s", w.Code, w.Body.String())
+		}
+		// The name is public: it waits for the staff, shown as a diff.
+		o, _ = f.srv.Directory.Organisation(t.Context(), f.orgA.ID)
+		if o.Name != "Cardiolys" {
+			t.Errorf("a member's public edit was published before validation: %q", o.Name)
+		}
+		staff := f.session("staff")
+		page := f.do("GET", "/admin/changes", staff, nil, nil).Body.String()
+		if !strings.Contains(page, "<del>Cardiolys</del>") || !strings.Contains(page, "<ins>Cardiolys Medical</ins>") {
+			t.Fatalf("the approvals page does not show the diff:\n%s", page)
+		}
+		changes, err := f.srv.Directory.PendingChanges(t.Context(), f.orgA.ID)
+		if err != nil || len(changes) != 1 {
+			t.Fatalf("pending: %v %v", changes, err)
+		}
+		accept := "/admin/changes/" + strconv.FormatInt(changes[0].ID, 10) + "/accept"
+		if w := f.do("POST", accept, member, url.Values{}, nil); w.Code != http.StatusForbidden {
+			t.Errorf("a member accepting their own change: %d", w.Code)
+		}
+		if w := f.do("POST", accept, staff, url.Values{}, nil); w.Code != http.StatusSeeOther {
+			t.Fatalf("staff accepting: %d", w.Code)
 		}
 		o, _ = f.srv.Directory.Organisation(t.Context(), f.orgA.ID)
 		if o.Name != "Cardiolys Medical" || o.Kind != "sme" {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,7 +104,14 @@ func loadViews(a *assets) (*views, error) {
 			}
 			return t.In(paris).Format("02/01/2006 15:04")
 		},
-		"add":   func(a, b int) int { return a + b },
+		"add": func(a, b int) int { return a + b },
+		"num": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+		"unit": func(attribute string) string {
+			if c, ok := directory.LoadTaxonomy().CapacityAttribute(attribute); ok && c.Unit != "count" && c.Unit != "ISO class" {
+				return c.Unit
+			}
+			return ""
+		},
 		"label": taxonomyLabel,
 		"list":  func(v ...string) []string { return v },
 		"dict": func(kv ...any) (map[string]any, error) {
@@ -169,6 +177,12 @@ func taxonomyLabel(vocabulary, code, lang string) string {
 		term, ok = t.Step(code)
 	case "certification":
 		term, ok = t.Certification(code)
+	case "brick":
+		term, ok = t.Brick(code)
+	case "capacity":
+		var c directory.Capacity
+		c, ok = t.CapacityAttribute(code)
+		term = c.Term
 	default:
 		panic("web: unknown vocabulary " + vocabulary)
 	}
@@ -273,10 +287,15 @@ func navFor(u *auth.User, current string) []NavItem {
 	}
 	if u == nil {
 		add("/", "nav.home", auth.ActPublic)
+		add("/organisations", "nav.organisations", auth.ActOrgView)
+		add("/coverage", "nav.coverage", auth.ActOrgView)
 		return items
 	}
 	add("/dashboard", "nav.dashboard", auth.ActSignedIn)
 	add("/organisations", "nav.organisations", auth.ActOrgView)
+	add("/coverage", "nav.coverage", auth.ActOrgView)
+	add("/admin/changes", "nav.changes", auth.ActOrgValidate)
+	add("/admin/taxonomy", "nav.taxonomy", auth.ActTaxonomy)
 	add("/admin/users", "nav.users", auth.ActUsersView)
 	add("/admin/audit", "nav.audit", auth.ActAuditView)
 	add("/admin/operations", "nav.operations", auth.ActMetrics)

@@ -348,8 +348,8 @@ func TestOrganisationSearchFoldsAccentsHighlightsAndCountsFacets(t *testing.T) {
 		}
 		// Facet counts are shown beside each choice, over the matches.
 		w = f.do("GET", "/organisations", buyer, nil, nil)
-		if !strings.Contains(w.Body.String(), "(2)</option>") {
-			t.Errorf("the medtech option does not count the 2 organisations:\n%s", w.Body.String())
+		if !strings.Contains(w.Body.String(), `sector=medtech">Dispositifs médicaux (Medtech)</a> <span class="count">2</span>`) {
+			t.Errorf("the medtech choice does not count the 2 organisations:\n%s", w.Body.String())
 		}
 		// Injection-looking input is just text.
 		w = f.do("GET", `/organisations?q=%22%3B+DROP+TABLE+organisations%3B--+NEAR(`, buyer, nil, nil)

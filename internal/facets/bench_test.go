@@ -1,0 +1,194 @@
+package facets
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// benchNow is the instant of the benchmark queries; some certifications
+// expired before it.
+var benchNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+var benchFacets = []string{"sector", "kind", "step", "brick", "certification", "region", "departement", "membership"}
+
+// benchVocabulary is the number of values per facet of the synthetic corpus.
+var benchVocabulary = map[string]int{
+	"sector": 7, "kind": 13, "step": 9, "brick": 60, "certification": 10,
+	"region": 18, "departement": 100, "membership": 4,
+}
+
+// benchCorpus builds 100,000 synthetic organisations, about 20 terms each,
+// deterministically.
+var benchCorpus = sync.OnceValue(func() []Doc {
+	r := rand.New(rand.NewPCG(2026, 7))
+	docs := make([]Doc, 100_000)
+	val := func(facet string) string { return fmt.Sprintf("%s-%d", facet, r.IntN(benchVocabulary[facet])) }
+	for i := range docs {
+		d := &docs[i]
+		d.ID = int64(i + 1 + i/10) // database serials with a few gaps
+		name := make([]byte, 4+r.IntN(12))
+		for k := range name {
+			name[k] = byte('a' + r.IntN(26))
+		}
+		d.SortKey = string(name)
+		add := func(facet string, n int, lvl Level) {
+			for range n {
+				d.Terms = append(d.Terms, Term{Facet: facet, Value: val(facet), Level: lvl})
+			}
+		}
+		add("sector", 1+r.IntN(2), Public)
+		add("kind", 1, Public)
+		add("step", 1+r.IntN(3), Public)
+		add("brick", 6+r.IntN(9), Public)
+		if r.IntN(10) == 0 {
+			add("brick", 1, Members)
+		}
+		add("membership", 1, Members)
+		dep := r.IntN(benchVocabulary["departement"])
+		d.Terms = append(d.Terms,
+			Term{Facet: "departement", Value: fmt.Sprintf("departement-%d", dep)},
+			Term{Facet: "region", Value: fmt.Sprintf("region-%d", dep%benchVocabulary["region"])})
+		for range r.IntN(4) {
+			t := Term{Facet: "certification", Value: val("certification")}
+			if r.IntN(3) != 0 { // valid from two years ago to three years ahead
+				t.Until = benchNow.Add(time.Duration(r.IntN(5*365)-2*365) * 24 * time.Hour)
+			}
+			d.Terms = append(d.Terms, t)
+		}
+		d.Numbers = append(d.Numbers, Number{Name: "headcount", Value: math.Round(math.Exp(r.Float64() * 8.5))})
+		if r.IntN(10) < 6 {
+			d.Numbers = append(d.Numbers, Number{Name: "cleanroom_area", Value: float64(r.IntN(2000))})
+		}
+		if r.IntN(10) < 3 {
+			d.Numbers = append(d.Numbers, Number{Name: "capacity", Value: float64(r.IntN(10_000)), Level: Members})
+		}
+		if r.IntN(10) != 0 { // a rectangle over metropolitan France
+			d.Geo = &Point{Lat: 42.5 + r.Float64()*8.5, Lon: -4.5 + r.Float64()*12.5}
+		}
+	}
+	return docs
+})
+
+// benchQueries builds 200 queries: match sets of 10 to 100,000 IDs (or
+// all), 0-3 filters, some ranges and Near, counts for 8 facets.
+var benchQueries = sync.OnceValue(func() []Query {
+	docs := benchCorpus()
+	r := rand.New(rand.NewPCG(2026, 8))
+	ids := make([]int64, len(docs))
+	for i := range docs {
+		ids[i] = docs[i].ID
+	}
+	cities := []Near{{45.764, 4.8357, 0}, {48.8566, 2.3522, 0}, {45.1885, 5.7245, 0}, {43.2965, 5.3698, 0}, {50.6292, 3.0573, 0}, {43.6047, 1.4442, 0}}
+	qs := make([]Query, 200)
+	for i := range qs {
+		q := &qs[i]
+		q.Level = Level(r.IntN(3))
+		q.Now = benchNow
+		q.Facets = benchFacets
+		if r.IntN(10) == 0 {
+			q.All = true
+		} else {
+			n := int(10 * math.Pow(10, 4*r.Float64())) // log-uniform 10..100,000
+			for k := range n {                         // partial Fisher-Yates
+				j := k + r.IntN(len(ids)-k)
+				ids[k], ids[j] = ids[j], ids[k]
+			}
+			q.Match = slices.Clone(ids[:n])
+			q.Ranks = make([]float64, n)
+			for k := range q.Ranks {
+				q.Ranks[k] = r.Float64() * 10
+			}
+			q.ByRank = r.IntN(10) < 7
+		}
+		for range r.IntN(4) {
+			f := Filter{Facet: benchFacets[r.IntN(len(benchFacets))]}
+			for range 1 + r.IntN(3) {
+				f.Values = append(f.Values, fmt.Sprintf("%s-%d", f.Facet, r.IntN(benchVocabulary[f.Facet])))
+			}
+			q.Filters = append(q.Filters, f)
+		}
+		switch r.IntN(10) {
+		case 0:
+			q.Ranges = []Range{{"cleanroom_area", 100, math.Inf(1)}}
+		case 1:
+			q.Ranges = []Range{{"headcount", 10, 250}}
+		}
+		if r.IntN(7) == 0 {
+			n := cities[r.IntN(len(cities))]
+			n.Km = float64(20 + r.IntN(130))
+			q.Near = &n
+		}
+		if r.IntN(5) == 0 {
+			q.Offset = 20 * (1 + r.IntN(3))
+		}
+	}
+	return qs
+})
+
+func benchIndex(b *testing.B) *Index {
+	x := New()
+	x.PutAll(benchCorpus())
+	for _, q := range benchQueries() { // warm up: the clock moves once
+		x.Search(q)
+	}
+	return x
+}
+
+// BenchmarkSearch100k measures one query at a time and reports the latency
+// percentiles over the 200 queries.
+func BenchmarkSearch100k(b *testing.B) {
+	x, qs := benchIndex(b), benchQueries()
+	lat := make([]time.Duration, 0, 1<<16)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		t0 := time.Now()
+		x.Search(qs[i%len(qs)])
+		lat = append(lat, time.Since(t0))
+	}
+	slices.Sort(lat)
+	for _, p := range []int{50, 95, 99} {
+		at := lat[min(len(lat)-1, len(lat)*p/100)]
+		b.ReportMetric(float64(at.Nanoseconds())/1e3, fmt.Sprintf("p%d-µs", p))
+	}
+}
+
+// BenchmarkSearch100kParallel runs the queries from every core at once.
+func BenchmarkSearch100kParallel(b *testing.B) {
+	x, qs := benchIndex(b), benchQueries()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			x.Search(qs[i%len(qs)])
+		}
+	})
+}
+
+// BenchmarkPutAll100k measures the start-up load, and reports the heap the
+// loaded index holds.
+func BenchmarkPutAll100k(b *testing.B) {
+	docs := benchCorpus()
+	b.ReportAllocs()
+	var x *Index
+	for b.Loop() {
+		x = New()
+		x.PutAll(docs)
+	}
+	b.StopTimer()
+	var before, after runtime.MemStats
+	x = nil
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	x = New()
+	x.PutAll(docs)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MB")
+	runtime.KeepAlive(x)
+}
