@@ -270,6 +270,7 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	// A database as it was before migration 0003: an organisation, no index,
 	// no profile (what 0004 adds is undone too).
 	undo := []string{"DROP TABLE organisation_fts", "DROP TABLE organisation_search"}
+	undo = append(undo, "DROP TABLE taxonomy_terms")
 	for _, table := range []string{"steps", "bricks", "services", "certifications", "capacities", "logos", "changes"} {
 		undo = append(undo, "DROP TABLE organisation_"+table)
 	}
