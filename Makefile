@@ -3,9 +3,9 @@
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOTESTFLAGS ?=
 
-.PHONY: test fmt-check vet staticcheck unit build run bench
+.PHONY: test fmt-check vet staticcheck unit fuzz build run bench
 
-test: fmt-check vet staticcheck unit
+test: fmt-check vet staticcheck unit fuzz
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -19,6 +19,10 @@ staticcheck:
 
 unit:
 	bash scripts/gotest.sh $(GOTESTFLAGS)
+
+# Every fuzz target for FUZZTIME (default 5s): no panic, no partial write.
+fuzz:
+	bash scripts/fuzz.sh
 
 build:
 	go build -o bin/filiere ./cmd/filiere
