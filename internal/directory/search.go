@@ -336,8 +336,23 @@ type SearchDocuments struct {
 // capacity notes, certifications, and the French and English labels of its
 // sectors, kind, steps and bricks, each at the visibility o chose.
 func Documents(o Organisation) SearchDocuments {
+	levels := levelTexts(o)
+	public := levels[0]
+	members := append(slices.Clip(public), levels[1]...)
+	staff := append(slices.Clip(members), levels[2]...)
+	return SearchDocuments{
+		Name:    textsearch.Document(o.Name, o.ShortName),
+		Public:  textsearch.Document(public...),
+		Members: textsearch.Document(members...),
+		Staff:   textsearch.Document(staff...),
+	}
+}
+
+// levelTexts gathers the texts of o that each visibility level adds:
+// [public, members-only, staff-only].
+func levelTexts(o Organisation) [3][]string {
 	tax := LoadTaxonomy()
-	levels := [3][]string{} // public, members, staff
+	var levels [3][]string
 	add := func(field string, texts ...string) {
 		r := Public.Rank()
 		if field != "" {
@@ -374,15 +389,7 @@ func Documents(o Organisation) SearchDocuments {
 	add(FieldKeywords, o.Keywords...)
 	add(FieldEquipment, o.Equipment)
 	add(FieldCapacities, o.CapacityNotes)
-	public := levels[0]
-	members := append(slices.Clip(public), levels[1]...)
-	staff := append(slices.Clip(members), levels[2]...)
-	return SearchDocuments{
-		Name:    textsearch.Document(o.Name, o.ShortName),
-		Public:  textsearch.Document(public...),
-		Members: textsearch.Document(members...),
-		Staff:   textsearch.Document(staff...),
-	}
+	return levels
 }
 
 // Rows per statement of IndexOrganisations: 5 parameters each.
