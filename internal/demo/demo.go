@@ -1,8 +1,12 @@
 // Package demo fills an empty database with a realistic, entirely fictional
 // health-innovation cluster: about 500 organisations over the taxonomy's
-// sectors, kinds, colleges and cities, about 1,000 contacts, and one login
-// per role. The data derive from a seed alone: the same seed always yields
-// the same rows, so screenshots, tests and benchmarks can rely on them.
+// sectors, kinds, colleges and cities, each with its competency profile
+// (value-chain steps, technology bricks, bands, SIRET, keywords; services,
+// certifications, capacities and equipment for the about 100 solution
+// providers), about 1,000 contacts, and one login per role. GenerateDirectory
+// writes a directory of any size in the same style for benchmarks. The data
+// derive from a seed alone: the same seed always yields the same rows, so
+// screenshots, tests and benchmarks can rely on them.
 package demo
 
 import (
@@ -62,16 +66,12 @@ func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (
 	}
 
 	err = d.Tx(ctx, func(tx *db.Tx) error {
-		var one int
-		err := tx.QueryRow(ctx, "SELECT 1 FROM organisations LIMIT 1").Scan(&one)
-		if err == nil {
-			return ErrNotEmpty
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if err := checkEmpty(ctx, tx); err != nil {
 			return err
 		}
 		// The accounts are created after the commit: check now that none
 		// can clash, rather than stop half-way through them.
+		var one int
 		for _, a := range accounts {
 			err := tx.QueryRow(ctx, "SELECT 1 FROM users WHERE email = ?", a.email).Scan(&one)
 			if err == nil {
@@ -81,7 +81,10 @@ func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (
 				return err
 			}
 		}
-		if err := insert(ctx, tx, drafts); err != nil {
+		if err := insert(ctx, tx, drafts, demoBatches); err != nil {
+			return err
+		}
+		if err := insertPeople(ctx, tx, drafts, demoBatches); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "demo", seed, "generate", nil, map[string]any{
@@ -115,4 +118,17 @@ func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (
 		}
 	}
 	return res, nil
+}
+
+// checkEmpty returns ErrNotEmpty when the database holds organisations.
+func checkEmpty(ctx context.Context, tx *db.Tx) error {
+	var one int
+	err := tx.QueryRow(ctx, "SELECT 1 FROM organisations LIMIT 1").Scan(&one)
+	if err == nil {
+		return ErrNotEmpty
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return nil
 }

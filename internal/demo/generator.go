@@ -32,6 +32,21 @@ type generator struct {
 	domains map[string]bool
 	hasCHU  map[string]bool // cities with a hospital already
 	council bool            // the home region's council exists
+	sirens  map[string]bool // SIRENs handed out
+
+	// bulk is set by GenerateDirectory: names and domains fall back to a
+	// number quickly, and hospitals may share a city, so that a directory
+	// far larger than the vocabulary is generated in linear time.
+	bulk       bool
+	nextNumber map[string]int // base name → next number to try
+	nextDomain map[string]int // domain slug → next suffix to try
+
+	sectorRank map[string]int // taxonomy order of the sectors
+	stepRank   map[string]int // taxonomy order of the value-chain steps
+	brickRank  map[string]int // taxonomy order of the bricks, families first
+	capRank    map[string]int // taxonomy order of the capacity attributes
+
+	providerShare float64 // share of SMEs and mid-size companies that are solution providers
 }
 
 func newGenerator(seed uint64) *generator {
@@ -43,6 +58,31 @@ func newGenerator(seed uint64) *generator {
 		names:   map[string]bool{},
 		domains: map[string]bool{},
 		hasCHU:  map[string]bool{},
+		sirens:  map[string]bool{},
+
+		nextNumber: map[string]int{},
+		nextDomain: map[string]int{},
+		sectorRank: map[string]int{},
+		stepRank:   map[string]int{},
+		brickRank:  map[string]int{},
+		capRank:    map[string]int{},
+
+		providerShare: demoProviderShare,
+	}
+	for i, s := range g.tax.Sectors {
+		g.sectorRank[s.Code] = i
+	}
+	for i, s := range g.tax.Steps {
+		g.stepRank[s.Code] = i
+	}
+	for _, f := range g.tax.Bricks {
+		g.brickRank[f.Code] = len(g.brickRank)
+		for _, b := range f.Bricks {
+			g.brickRank[b.Code] = len(g.brickRank)
+		}
+	}
+	for i, c := range g.tax.Capacities {
+		g.capRank[c.Code] = i
 	}
 	for _, c := range g.cities {
 		w, ok := cityWeights[c.Name]

@@ -13,8 +13,18 @@ import (
 // organisations generates n organisations, their kinds split as kindShares
 // says and shuffled.
 func (g *generator) organisations(n int) []*draft {
-	var kinds []string
-	for _, ks := range kindShares {
+	out := make([]*draft, 0, n)
+	for _, kind := range g.kindPlan(n, kindShares) {
+		out = append(out, g.organisation(kind))
+	}
+	return out
+}
+
+// kindPlan returns the kinds of n organisations split as shares says, in a
+// random order.
+func (g *generator) kindPlan(n int, shares []kindShare) []string {
+	kinds := make([]string, 0, n)
+	for _, ks := range shares {
 		for range n * ks.perMille / 1000 {
 			kinds = append(kinds, ks.kind)
 		}
@@ -23,11 +33,7 @@ func (g *generator) organisations(n int) []*draft {
 		kinds = append(kinds, "startup")
 	}
 	g.r.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
-	out := make([]*draft, 0, n)
-	for _, kind := range kinds {
-		out = append(out, g.organisation(kind))
-	}
-	return out
+	return kinds
 }
 
 // organisation generates one organisation of kind: name, place, sectors,
@@ -61,6 +67,7 @@ func (g *generator) organisation(kind string) *draft {
 	}
 	o.DescriptionFR, o.DescriptionEN = fr, en
 	g.place(&o, city)
+	g.finish(&o)
 	domain := g.domain(o)
 	o.Website = "https://www." + domain
 	return &draft{org: o, domain: domain}
@@ -70,15 +77,20 @@ func (g *generator) organisation(kind string) *draft {
 // to ask for another try), and claims it. Should the vocabulary run dry, a
 // number tells the last try apart.
 func (g *generator) unique(name func() string) string {
+	tries := 200
+	if g.bulk {
+		tries = 8
+	}
 	n := ""
-	for range 200 {
+	for range tries {
 		n = name()
 		if n != "" && g.claim(n) {
 			return n
 		}
 	}
-	for i := 2; ; i++ {
+	for i := max(2, g.nextNumber[n]); ; i++ {
 		if numbered := fmt.Sprintf("%s %d", n, i); g.claim(numbered) {
+			g.nextNumber[n] = i + 1
 			return numbered
 		}
 	}
@@ -144,32 +156,6 @@ func (g *generator) manySectors(k int) []string {
 	return sample(g.r, codes, k)
 }
 
-// bricks returns k of the technology bricks codes as French and English
-// lists of labels.
-func (g *generator) bricks(codes []string, k int) (string, string) {
-	var fr, en []string
-	for _, c := range sample(g.r, codes, k) {
-		t, ok := g.tax.Brick(c)
-		if !ok {
-			continue
-		}
-		fr, en = append(fr, lowerFirst(t.FR)), append(en, lowerFirst(t.EN))
-	}
-	return strings.Join(fr, ", "), strings.Join(en, ", ")
-}
-
-// steps returns one to three value-chain steps of kind as French and English
-// lists of labels, in chain order.
-func (g *generator) steps(kind string) (string, string) {
-	codes := kindSteps[kind]
-	var fr, en []string
-	for _, c := range sample(g.r, codes, 1+g.r.IntN(min(3, len(codes)))) {
-		t, _ := g.tax.Step(c)
-		fr, en = append(fr, lowerFirst(t.FR)), append(en, lowerFirst(t.EN))
-	}
-	return strings.Join(fr, ", "), strings.Join(en, ", ")
-}
-
 // place sets the address and coordinates: a street in city, the point
 // jittered a little around the city centre.
 func (g *generator) place(o *directory.Organisation, city directory.City) {
@@ -228,8 +214,12 @@ func (g *generator) domain(o directory.Organisation) string {
 	}
 	slug := strings.Join(words, "-")
 	d := slug + ".example"
-	for i := 2; g.domains[d]; i++ {
+	if g.domains[d] {
+		i := max(2, g.nextDomain[slug])
+		for ; g.domains[fmt.Sprintf("%s-%d.example", slug, i)]; i++ {
+		}
 		d = fmt.Sprintf("%s-%d.example", slug, i)
+		g.nextDomain[slug] = i + 1
 	}
 	g.domains[d] = true
 	return d

@@ -31,12 +31,15 @@ var regionDe = map[string]string{
 	"Centre-Val de Loire": "du Centre-Val de Loire",
 }
 
-// kindShares is how the demo directory splits over organisation kinds, per
-// thousand: mostly startups and SMEs, as in a real health cluster.
-var kindShares = []struct {
+// kindShare is the share of a kind of organisation, per thousand.
+type kindShare struct {
 	kind     string
 	perMille int
-}{
+}
+
+// kindShares is how the demo directory splits over organisation kinds, per
+// thousand: mostly startups and SMEs, as in a real health cluster.
+var kindShares = []kindShare{
 	{"startup", 300}, {"sme", 280}, {"midcap", 60}, {"large", 35}, {"lab", 80}, {"platform", 45},
 	{"hospital", 30}, {"cic", 10}, {"training", 25}, {"incubator", 20}, {"investor", 30},
 	{"authority", 30}, {"consultancy", 55},
@@ -246,17 +249,6 @@ var trainingPrograms = [][2]string{
 	{"science des données en santé", "health data science"},
 	{"recherche clinique", "clinical research"},
 	{"cosmétologie", "cosmetology"},
-}
-
-var consultancyServices = [][2]string{
-	{"marquage CE des dispositifs médicaux", "CE marking of medical devices"},
-	{"dossiers FDA 510(k)", "FDA 510(k) submissions"},
-	{"mise en place de systèmes qualité ISO 13485", "ISO 13485 quality systems"},
-	{"stratégie d'accès au marché et remboursement", "market access and reimbursement strategy"},
-	{"études médico-économiques", "health-economic studies"},
-	{"propriété intellectuelle et stratégie brevets", "intellectual property and patent strategy"},
-	{"rédaction de dossiers EIC Accelerator", "EIC Accelerator applications"},
-	{"levée de fonds et financement non dilutif", "fundraising and non-dilutive funding"},
 }
 
 // Addresses.
