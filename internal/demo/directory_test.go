@@ -3,7 +3,6 @@ package demo_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
