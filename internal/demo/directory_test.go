@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"filiere/internal/audit"
 	"filiere/internal/db"
