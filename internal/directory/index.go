@@ -36,21 +36,22 @@ func (s *Store) facetIndex(ctx context.Context) (*facets.Index, error) {
 	defer s.live.mu.Unlock()
 	if s.live.idx == nil {
 		idx := facets.New()
-		var docs []facets.Doc
 		var seen time.Time
+		docs := make([]facets.Doc, 0, eachBatch)
 		err := eachOrganisation(ctx, s.db, func(batch []Organisation) error {
+			docs = docs[:0]
 			for _, o := range batch {
 				docs = append(docs, facetDoc(o))
 				if o.UpdatedAt.After(seen) {
 					seen = o.UpdatedAt
 				}
 			}
+			idx.PutAll(docs) // batch by batch: the words of 100k documents at once would take hundreds of MB
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("build index: %w", err)
 		}
-		idx.PutAll(docs)
 		s.live.idx, s.live.seen, s.live.polled = idx, seen, time.Now()
 		return idx, nil
 	}
@@ -134,7 +135,7 @@ func (s *Store) dropFacetIndex() {
 func facetDoc(o Organisation) facets.Doc {
 	tax := LoadTaxonomy()
 	level := func(field string) facets.Level { return facets.Level(o.VisibilityOf(field).Rank()) }
-	d := facets.Doc{ID: o.ID, SortKey: Fold(o.Name) + "\x00" + o.Name}
+	d := facets.Doc{ID: o.ID, SortKey: Fold(o.Name) + "\x00" + o.Name, Words: searchWords(o)}
 	term := func(facet, value string, lvl facets.Level) {
 		if value != "" {
 			d.Terms = append(d.Terms, facets.Term{Facet: facet, Value: value, Level: lvl})

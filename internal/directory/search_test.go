@@ -297,12 +297,15 @@ func TestReindexRebuildsEveryDocument(t *testing.T) {
 		if _, err := d.Exec(ctx, "DELETE FROM organisation_search"); err != nil {
 			t.Fatal(err)
 		}
-		if res := search(t, s, directory.SearchQuery{Text: "cardi"}); res.Total != 0 {
-			t.Fatalf("found %v without documents", hitNames(res))
+		if ids, err := s.MatchDatabase(ctx, "cardi", directory.Public); err != nil || len(ids) != 0 {
+			t.Fatalf("the database found %v without documents (%v)", ids, err)
 		}
 		n, err := s.Reindex(ctx)
 		if err != nil || n != 4 {
 			t.Fatalf("Reindex = %d, %v", n, err)
+		}
+		if ids, err := s.MatchDatabase(ctx, "cardi", directory.Public); err != nil || len(ids) != 1 {
+			t.Fatalf("the database after reindex: %v (%v)", ids, err)
 		}
 		if got := hitNames(search(t, s, directory.SearchQuery{Text: "dispositifs medicaux"})); !slices.Equal(got, []string{"Cardiolys"}) {
 			t.Errorf("after reindex: %v", got)
@@ -411,4 +414,40 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestTheInMemoryTextMatchAgreesWithTheDatabase runs realistic queries on
+// the demo cluster at each visibility level and checks that the facet
+// index matches exactly the organisations the database's full-text index
+// (FTS5 or tsvector) matches.
+func TestTheInMemoryTextMatchAgreesWithTheDatabase(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := demo.Generate(ctx, d, auth.NewService(d, auth.Options{Argon2: auth.Argon2Params{Memory: 64, Time: 1, Threads: 1}}), 3); err != nil {
+			t.Fatal(err)
+		}
+		s := directory.NewStore(d)
+		for _, text := range []string{
+			"dispositifs medicaux", "sterilisation", "ster", "implants titane", "essais cliniques", "clinical trial",
+			"biocompatibilite", "usinage", "logiciel sante", "therapie cellulaire", "iso 13485", "bpf", "micro",
+			"salle propre", "oxyde d'ethylene", "imagerie medicale", "cancer", "Lyon", "cosmetique", "e-sante",
+		} {
+			for _, viewer := range directory.Visibilities {
+				want, err := s.MatchDatabase(ctx, text, viewer)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res := search(t, s, directory.SearchQuery{Text: text, Viewer: viewer, Limit: directory.MaxPageSize})
+				got := make([]int64, 0, len(res.Hits))
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				if res.Total != len(want) || (res.Total <= directory.MaxPageSize && !slices.Equal(got, want)) {
+					t.Errorf("%q as %s: memory %d matches, database %d", text, viewer, res.Total, len(want))
+				}
+			}
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,10 +24,81 @@ var benchVocabulary = map[string]int{
 	"region": 18, "departement": 100, "membership": 4,
 }
 
-// benchCorpus builds 100,000 synthetic organisations, about 20 terms each,
-// deterministically.
+// benchVocabularySize is the number of stems of the synthetic corpus's
+// text, drawn with a Zipf law: the most common stems are in 40-80% of the
+// documents, as "sante" or "medical" would be.
+const benchVocabularySize = 20_000
+
+// benchStems returns the corpus's vocabulary, by decreasing frequency, and
+// one name stem per document, mostly unique. The stems are made of
+// syllables, so that prefixes share stems as words do.
+var benchStems = sync.OnceValues(func() (vocab, names []string) {
+	r := rand.New(rand.NewPCG(2026, 9))
+	syllable := func() string {
+		return string([]byte{"bcdfglmnprstv"[r.IntN(13)], "aeiou"[r.IntN(5)]})
+	}
+	word := func(min int) string {
+		var b strings.Builder
+		for range min + r.IntN(3) {
+			b.WriteString(syllable())
+		}
+		if r.IntN(2) == 0 {
+			b.WriteByte("nrst"[r.IntN(4)])
+		}
+		return b.String()
+	}
+	seen := map[string]bool{}
+	for len(vocab) < benchVocabularySize {
+		if w := word(2); !seen[w] {
+			seen[w] = true
+			vocab = append(vocab, w)
+		}
+	}
+	for range 100_000 {
+		names = append(names, word(3))
+	}
+	return vocab, names
+})
+
+// benchWords draws the words of one document: about 150 distinct stems
+// (100 to 200), mostly public, and a name of 2 to 4 stems, one of them
+// rare. seen is scratch, one entry per stem.
+func benchWords(r *rand.Rand, z *rand.Zipf, i int, seen []int32) []Word {
+	vocab, names := benchStems()
+	level := func() Level {
+		switch n := r.IntN(100); {
+		case n < 90:
+			return Public
+		case n < 97:
+			return Members
+		}
+		return Staff
+	}
+	n := 100 + r.IntN(101)
+	out := make([]Word, 0, n+4)
+	out = append(out, Word{Stem: names[i], Name: true})
+	for range 1 + r.IntN(3) {
+		out = append(out, Word{Stem: vocab[z.Uint64()], Name: true})
+	}
+	for distinct := 0; distinct < n; {
+		k := z.Uint64()
+		if seen[k] != int32(i+1) {
+			seen[k] = int32(i + 1)
+			distinct++
+		} else if r.IntN(4) != 0 {
+			continue // most repeats are left out; the others are fields at other levels
+		}
+		out = append(out, Word{Stem: vocab[k], Level: level()})
+	}
+	return out
+}
+
+// benchCorpus builds 100,000 synthetic organisations, about 20 terms and
+// 150 words each, deterministically.
 var benchCorpus = sync.OnceValue(func() []Doc {
 	r := rand.New(rand.NewPCG(2026, 7))
+	z := rand.NewZipf(rand.New(rand.NewPCG(2026, 10)), 1.1, 20, benchVocabularySize-1)
+	seen := make([]int32, benchVocabularySize)
 	docs := make([]Doc, 100_000)
 	val := func(facet string) string { return fmt.Sprintf("%s-%d", facet, r.IntN(benchVocabulary[facet])) }
 	for i := range docs {
@@ -71,6 +143,7 @@ var benchCorpus = sync.OnceValue(func() []Doc {
 		if r.IntN(10) != 0 { // a rectangle over metropolitan France
 			d.Geo = &Point{Lat: 42.5 + r.Float64()*8.5, Lon: -4.5 + r.Float64()*12.5}
 		}
+		d.Words = benchWords(r, z, i, seen)
 	}
 	return docs
 })
@@ -131,6 +204,44 @@ var benchQueries = sync.OnceValue(func() []Query {
 	return qs
 })
 
+// benchTextQueries builds 400 queries with 1 to 3 text terms: common,
+// middling and rare stems, a name, the last term a prefix of 1 to 6 letters
+// in half of them; then 0-3 filters, some ranges and Near, counts for 8
+// facets, mostly by relevance.
+var benchTextQueries = sync.OnceValue(func() []Query {
+	vocab, names := benchStems()
+	r := rand.New(rand.NewPCG(2026, 11))
+	z := rand.NewZipf(rand.New(rand.NewPCG(2026, 12)), 1.1, 20, benchVocabularySize-1)
+	base := benchQueries()
+	qs := make([]Query, 400)
+	for i := range qs {
+		q := &qs[i]
+		*q = base[i%len(base)]
+		q.All, q.Match, q.Ranks = true, nil, nil
+		q.ByRank = r.IntN(10) < 8
+		q.Text = nil
+		for range 1 + r.IntN(3) {
+			var stem string
+			switch n := r.IntN(20); {
+			case n < 4:
+				stem = vocab[r.IntN(50)] // very common
+			case n < 14:
+				stem = vocab[z.Uint64()] // as often searched as written
+			case n < 18:
+				stem = vocab[r.IntN(len(vocab))] // rare
+			default:
+				stem = names[r.IntN(len(names))]
+			}
+			q.Text = append(q.Text, TextTerm{Stem: stem})
+		}
+		if last := &q.Text[len(q.Text)-1]; r.IntN(2) == 0 {
+			n := []int{1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 6, 6}[r.IntN(14)]
+			last.Stem, last.Prefix = last.Stem[:min(n, len(last.Stem))], true
+		}
+	}
+	return qs
+})
+
 func benchIndex(b *testing.B) *Index {
 	x := New()
 	x.PutAll(benchCorpus())
@@ -140,10 +251,9 @@ func benchIndex(b *testing.B) *Index {
 	return x
 }
 
-// BenchmarkSearch100k measures one query at a time and reports the latency
-// percentiles over the 200 queries.
-func BenchmarkSearch100k(b *testing.B) {
-	x, qs := benchIndex(b), benchQueries()
+// percentiles runs the queries one at a time and reports the latency
+// percentiles.
+func percentiles(b *testing.B, x *Index, qs []Query) {
 	lat := make([]time.Duration, 0, 1<<16)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -158,9 +268,30 @@ func BenchmarkSearch100k(b *testing.B) {
 	}
 }
 
+// BenchmarkSearch100k measures one query at a time, with match sets given,
+// and reports the latency percentiles over the 200 queries.
+func BenchmarkSearch100k(b *testing.B) {
+	percentiles(b, benchIndex(b), benchQueries())
+}
+
+// BenchmarkTextSearch100k measures one text query at a time and reports
+// the latency percentiles over the 400 queries.
+func BenchmarkTextSearch100k(b *testing.B) {
+	percentiles(b, benchIndex(b), benchTextQueries())
+}
+
+// BenchmarkTextSearch100kParallel runs the text queries from every core at
+// once.
+func BenchmarkTextSearch100kParallel(b *testing.B) {
+	parallel(b, benchIndex(b), benchTextQueries())
+}
+
 // BenchmarkSearch100kParallel runs the queries from every core at once.
 func BenchmarkSearch100kParallel(b *testing.B) {
-	x, qs := benchIndex(b), benchQueries()
+	parallel(b, benchIndex(b), benchQueries())
+}
+
+func parallel(b *testing.B, x *Index, qs []Query) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -170,25 +301,45 @@ func BenchmarkSearch100kParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkPutAll100k measures the start-up load, and reports the heap the
-// loaded index holds.
-func BenchmarkPutAll100k(b *testing.B) {
+// BenchmarkPutAll100k measures the start-up load in one batch, and reports
+// the heap the loaded index holds (HeapInuse after a collection).
+func BenchmarkPutAll100k(b *testing.B) { benchLoad(b, 100_000) }
+
+// BenchmarkPutAll100kBy5000 measures the start-up load in batches of 5,000
+// documents, as a caller reading them from the database would.
+func BenchmarkPutAll100kBy5000(b *testing.B) { benchLoad(b, 5000) }
+
+func benchLoad(b *testing.B, batch int) {
 	docs := benchCorpus()
+	load := func() *Index {
+		x := New()
+		for i := 0; i < len(docs); i += batch {
+			x.PutAll(docs[i:min(i+batch, len(docs))])
+		}
+		return x
+	}
 	b.ReportAllocs()
-	var x *Index
 	for b.Loop() {
-		x = New()
-		x.PutAll(docs)
+		load()
 	}
 	b.StopTimer()
 	var before, after runtime.MemStats
-	x = nil
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	x = New()
-	x.PutAll(docs)
+	x := load()
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "heap-MB")
 	runtime.KeepAlive(x)
+}
+
+// BenchmarkPut100k measures replacing one document of a loaded index at a
+// time, purges of the retired postings included.
+func BenchmarkPut100k(b *testing.B) {
+	x, docs := benchIndex(b), benchCorpus()
+	r := rand.New(rand.NewPCG(2026, 13))
+	b.ReportAllocs()
+	for b.Loop() {
+		x.Put(docs[r.IntN(len(docs))])
+	}
 }

@@ -69,3 +69,13 @@ func resize(b bitmap, n int) bitmap {
 	clear(b)
 	return b
 }
+
+// any reports whether b holds a slot.
+func (b bitmap) any() bool {
+	for _, w := range b {
+		if w != 0 {
+			return true
+		}
+	}
+	return false
+}

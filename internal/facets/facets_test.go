@@ -510,6 +510,83 @@ func (ref reference) passes(d Doc, q *Query, skip string) bool {
 	return true
 }
 
+// words returns d's stems as the index keeps them: each once, at its
+// lowest level, a Name word if any occurrence is.
+func (ref reference) words(d Doc) map[string]Word {
+	out := map[string]Word{}
+	for _, w := range d.Words {
+		if w.Level > Staff || w.Stem == "" {
+			continue
+		}
+		if old, ok := out[w.Stem]; ok {
+			w.Level, w.Name = min(w.Level, old.Level), w.Name || old.Name
+		}
+		out[w.Stem] = w
+	}
+	return out
+}
+
+// textMatch reports whether d has a word visible at lvl matching term, and
+// whether one such word is a Name word.
+func (ref reference) textMatch(d Doc, term TextTerm, lvl Level) (match, name bool) {
+	for stem, w := range ref.words(d) {
+		if w.Level > lvl || term.Stem == "" {
+			continue
+		}
+		if stem == term.Stem || term.Prefix && strings.HasPrefix(stem, term.Stem) {
+			match, name = true, name || w.Name
+		}
+	}
+	return match, name
+}
+
+// textScores returns the relevance of the documents matching every term,
+// computed as Query.Text documents it.
+func (ref reference) textScores(terms []TextTerm, level Level) map[int64]float64 {
+	lvl := min(level, Staff)
+	n := float64(len(ref))
+	total := 0
+	lens := map[int64]int{}
+	for id, d := range ref {
+		for _, w := range ref.words(d) {
+			if w.Level <= lvl {
+				lens[id]++
+			}
+		}
+		total += lens[id]
+	}
+	idf := make([]float64, len(terms))
+	for i, t := range terms {
+		df := 0
+		for _, d := range ref {
+			if ok, _ := ref.textMatch(d, t, lvl); ok {
+				df++
+			}
+		}
+		if df > 0 {
+			idf[i] = math.Log(1 + n/float64(df))
+		}
+	}
+	avg := float64(total) / n
+	out := map[int64]float64{}
+	for id, d := range ref {
+		sum, all := 0.0, true
+		for i, t := range terms {
+			ok, name := ref.textMatch(d, t, lvl)
+			all = all && ok
+			if name {
+				sum += float64(4 * idf[i])
+			} else {
+				sum += idf[i]
+			}
+		}
+		if all {
+			out[id] = sum / (1 + 0.25*float64(lens[id])/avg)
+		}
+	}
+	return out
+}
+
 func (ref reference) search(q Query) Result {
 	ranks := map[int64]float64{}
 	if q.All {
@@ -527,6 +604,16 @@ func (ref reference) search(q Query) Result {
 			}
 			if old, seen := ranks[id]; !seen || r > old {
 				ranks[id] = r
+			}
+		}
+	}
+	if len(q.Text) > 0 {
+		scores := ref.textScores(q.Text, q.Level)
+		for id := range ranks {
+			if sc, ok := scores[id]; ok {
+				ranks[id] = sc
+			} else {
+				delete(ranks, id)
 			}
 		}
 	}
@@ -630,8 +717,22 @@ func randomDoc(r *rand.Rand, id int64) Doc {
 	if r.IntN(4) != 0 {
 		d.Geo = &Point{Lat: 43 + r.Float64()*6, Lon: -1 + r.Float64()*8, Level: Level(r.IntN(3))}
 	}
+	for range r.IntN(9) {
+		d.Words = append(d.Words, Word{
+			Stem:  randomStems[r.IntN(len(randomStems))],
+			Level: Level(r.IntN(7) / 2),
+			Name:  r.IntN(4) == 0,
+		})
+	}
 	return d
 }
+
+// randomStems is the vocabulary of the random documents: stems sharing
+// prefixes, and an empty one.
+var randomStems = []string{"bio", "biotech", "biolog", "med", "medic", "medtech", "pharma", "phar", "sant", "lyon", "ab", "a", ""}
+
+// randomTerms are the query terms drawn with them, prefixes included.
+var randomTerms = append([]string{"b", "bi", "me", "medi", "ph", "zz", "c"}, randomStems...)
 
 func randomQuery(r *rand.Rand, ids []int64) Query {
 	q := Query{
@@ -679,6 +780,11 @@ func randomQuery(r *rand.Rand, ids []int64) Query {
 			q.Facets = append(q.Facets, f)
 		}
 	}
+	if r.IntN(2) == 0 {
+		for range 1 + r.IntN(3) {
+			q.Text = append(q.Text, TextTerm{Stem: randomTerms[r.IntN(len(randomTerms))], Prefix: r.IntN(3) == 0})
+		}
+	}
 	return q
 }
 
@@ -702,6 +808,9 @@ func TestSearchMatchesANaiveReference(t *testing.T) {
 	// Small indexes, and one large enough for the sparse paths.
 	for round, size := range []int{300, 300, 300, 300, 3000} {
 		x, ref := New(), reference{}
+		if round%2 == 1 {
+			x.text.denseMin = 4 // most stems dense, made so by Put as well
+		}
 		var docs []Doc
 		span := size * 4 / 3
 		for range size {
@@ -711,7 +820,7 @@ func TestSearchMatchesANaiveReference(t *testing.T) {
 		}
 		x.PutAll(docs)
 		for step := range 200 {
-			switch r.IntN(6) {
+			switch r.IntN(7) {
 			case 0:
 				d := randomDoc(r, int64(r.IntN(span))-20)
 				x.Put(d)
@@ -720,6 +829,14 @@ func TestSearchMatchesANaiveReference(t *testing.T) {
 				id := int64(r.IntN(span)) - 20
 				x.Delete(id)
 				delete(ref, id)
+			case 2: // a small batch, merged into the name order
+				var batch []Doc
+				for range 1 + r.IntN(size/40) {
+					d := randomDoc(r, int64(r.IntN(span))-20)
+					batch = append(batch, d)
+					ref[d.ID] = d
+				}
+				x.PutAll(batch)
 			}
 			ids := make([]int64, 0, len(ref))
 			for id := range ref {
@@ -802,6 +919,254 @@ func TestConcurrentPutDeleteAndSearch(t *testing.T) {
 		q := randomQuery(r, ids)
 		if got, want := x.Search(q), ref.search(q); !sameResult(got, want) {
 			t.Fatalf("query %d after the writers: %+v\n got %+v\nwant %+v", i, q, got, want)
+		}
+	}
+}
+
+// stems turns "medtech lyon:1 acme:n" into words: ":1" and ":2" give the
+// level, ":n" marks a Name word.
+func stems(s string) []Word {
+	var out []Word
+	for _, f := range strings.Fields(s) {
+		stem, tags, _ := strings.Cut(f, ":")
+		w := Word{Stem: stem}
+		for _, c := range tags {
+			switch c {
+			case 'n':
+				w.Name = true
+			case '1', '2', '3':
+				w.Level = Level(c - '0')
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// terms turns "bio medic*" into text terms, a trailing * making a prefix.
+func terms(s string) []TextTerm {
+	var out []TextTerm
+	for _, f := range strings.Fields(s) {
+		stem, prefix := strings.CutSuffix(f, "*")
+		out = append(out, TextTerm{Stem: stem, Prefix: prefix})
+	}
+	return out
+}
+
+func textSample() *Index {
+	x := New()
+	x.PutAll([]Doc{
+		{ID: 1, SortKey: "a", Words: stems("biotech lyon cancer")},
+		{ID: 2, SortKey: "b", Words: stems("biolog lyon imag:1")},
+		{ID: 3, SortKey: "c", Words: stems("medtech grenobl imag cancer:2")},
+		{ID: 4, SortKey: "d", Words: stems("bio medic lyon")},
+		{ID: 5, SortKey: "e"},
+	})
+	return x
+}
+
+func TestTextMatchesEveryTermWholeOrAsPrefix(t *testing.T) {
+	x := textSample()
+	tests := []struct {
+		terms string
+		level Level
+		want  []int64
+	}{
+		{"lyon", Public, []int64{1, 2, 4}},
+		{"bio", Public, []int64{4}},
+		{"bio*", Public, []int64{1, 2, 4}},
+		{"bio* lyon", Public, []int64{1, 2, 4}},
+		{"bio* cancer", Public, []int64{1}},
+		{"lyon imag", Public, []int64{}},
+		{"lyon imag", Members, []int64{2}},
+		{"imag", Public, []int64{3}},
+		{"cancer", Members, []int64{1}},
+		{"cancer", Staff, []int64{1, 3}},
+		{"cancer", Staff + 1, []int64{1, 3}},
+		{"med*", Public, []int64{3, 4}},
+		{"medtech*", Public, []int64{3}},
+		{"medtechs*", Public, []int64{}},
+		{"m*", Public, []int64{3, 4}},
+		{"z*", Public, []int64{}},
+		{"lyo", Public, []int64{}},
+		{"unknown lyon", Public, []int64{}},
+		{"*", Public, []int64{}}, // an empty stem matches nothing
+	}
+	for _, tt := range tests {
+		for _, byRank := range []bool{false, true} {
+			r := x.Search(Query{All: true, Text: terms(tt.terms), Level: tt.level, ByRank: byRank, Now: now})
+			got := slices.Sorted(slices.Values(r.IDs))
+			if !slices.Equal(got, tt.want) || r.Total != len(tt.want) {
+				t.Errorf("%q at level %d (by rank %v): IDs = %v (total %d), want %v", tt.terms, tt.level, byRank, r.IDs, r.Total, tt.want)
+			}
+		}
+	}
+}
+
+func TestTextCombinesWithMatchFiltersAndCounts(t *testing.T) {
+	x := New()
+	x.PutAll([]Doc{
+		{ID: 1, SortKey: "a", Words: stems("lyon"), Terms: []Term{term("sector", "medtech")}},
+		{ID: 2, SortKey: "b", Words: stems("lyon"), Terms: []Term{term("sector", "biotech")}},
+		{ID: 3, SortKey: "c", Words: stems("lyon"), Terms: []Term{term("sector", "medtech")}},
+		{ID: 4, SortKey: "d", Words: stems("paris"), Terms: []Term{term("sector", "medtech")}},
+	})
+	r := x.Search(Query{All: true, Text: terms("lyon"), Filters: []Filter{{"sector", []string{"medtech"}}}, Facets: []string{"sector"}, Now: now})
+	if !slices.Equal(r.IDs, []int64{1, 3}) || !slices.Equal(r.Facets["sector"], counts("medtech:2 biotech:1")) {
+		t.Errorf("with a filter: IDs %v, sector %v", r.IDs, r.Facets["sector"])
+	}
+	// Match narrows; its ranks give way to the text's relevance.
+	r = x.Search(Query{Match: []int64{2, 3, 4}, Ranks: []float64{9, 1, 9}, Text: terms("lyon"), ByRank: true, Now: now})
+	if !slices.Equal(r.IDs, []int64{2, 3}) || r.Ranks[0] != r.Ranks[1] || r.Ranks[0] == 9 {
+		t.Errorf("with Match: IDs %v, ranks %v", r.IDs, r.Ranks)
+	}
+}
+
+func TestTextRelevance(t *testing.T) {
+	x := New()
+	x.PutAll([]Doc{
+		{ID: 1, SortKey: "a", Words: stems("robot chirurg lyon")},
+		{ID: 2, SortKey: "b", Words: stems("robot:n chirurg lyon")},
+		{ID: 3, SortKey: "c", Words: stems("robot chirurg lyon paris grenobl lill")},
+		{ID: 4, SortKey: "d", Words: stems("chirurg lyon robot:2:n robot:1")}, // a Members word, Name from its staff twin
+		{ID: 5, SortKey: "e", Words: stems("robotiqu:n")},
+	})
+	// Level Public: documents 1-3 have "robot" (df 3 of N 5), lengths 3, 3,
+	// 6, 2, 1: mean 3.
+	n, avg := 5.0, 3.0 // variables: constant arithmetic would be exact
+	idf := math.Log(1 + n/3)
+	norm := func(l float64) float64 { return 1 + 0.25*l/avg }
+	r := x.Search(Query{All: true, Text: terms("robot"), ByRank: true, Now: now})
+	wantRanks := []float64{4 * idf / norm(3), idf / norm(3), idf / norm(6)}
+	if !slices.Equal(r.IDs, []int64{2, 1, 3}) || !slices.Equal(r.Ranks, wantRanks) {
+		t.Errorf("public: IDs %v ranks %v, want [2 1 3] %v", r.IDs, r.Ranks, wantRanks)
+	}
+	// Name order keeps the ranks.
+	r = x.Search(Query{All: true, Text: terms("robot"), Now: now})
+	if !slices.Equal(r.IDs, []int64{1, 2, 3}) || !slices.Equal(r.Ranks, []float64{idf / norm(3), 4 * idf / norm(3), idf / norm(6)}) {
+		t.Errorf("name order: IDs %v ranks %v", r.IDs, r.Ranks)
+	}
+	// Members see document 4's word, which counts as a Name word (the
+	// stem's occurrences merge): it ties with document 2, and goes after it
+	// by name.
+	r = x.Search(Query{All: true, Text: terms("robot*"), Level: Members, ByRank: true, Now: now})
+	if want := []int64{5, 2, 4, 1, 3}; !slices.Equal(r.IDs, want) || r.Ranks[1] != r.Ranks[2] {
+		t.Errorf("members, prefix: IDs %v, want %v (ranks %v)", r.IDs, want, r.Ranks)
+	}
+	// Two terms add up.
+	r = x.Search(Query{All: true, Text: terms("robot chirurg"), ByRank: true, Now: now})
+	idf2 := math.Log(1 + n/4)
+	if want := (4*idf + idf2) / norm(3); r.IDs[0] != 2 || r.Ranks[0] != want {
+		t.Errorf("two terms: IDs %v ranks %v, want 2 first at %v", r.IDs, r.Ranks, want)
+	}
+}
+
+func TestTextRanksDoNotDependOnHowTheIndexWasBuilt(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var docs []Doc
+	for i := range int64(400) {
+		docs = append(docs, randomDoc(r, i))
+	}
+	bulk := New()
+	bulk.PutAll(docs)
+	// One by one in reverse, with detours: replaced and deleted documents.
+	byOne := New()
+	for i := len(docs) - 1; i >= 0; i-- {
+		byOne.Put(randomDoc(r, docs[i].ID))
+		if i%3 == 0 {
+			byOne.Delete(docs[i].ID)
+		}
+		byOne.Put(docs[i])
+	}
+	for i := range 100 {
+		q := randomQuery(r, nil)
+		q.All, q.Offset, q.Text = true, 0, []TextTerm{{Stem: randomTerms[i%len(randomTerms)], Prefix: i%2 == 0}}
+		a, b := bulk.Search(q), byOne.Search(q)
+		if !sameResult(a, b) {
+			t.Fatalf("query %+v:\n bulk %+v\nby one %+v", q, a, b)
+		}
+		if c := bulk.Search(q); !sameResult(a, c) {
+			t.Fatalf("query %+v twice:\n%+v\n%+v", q, a, c)
+		}
+	}
+}
+
+func TestReplacedAndDeletedDocumentsLoseTheirWords(t *testing.T) {
+	x := textSample()
+	ids := func(q string) []int64 {
+		r := x.Search(Query{All: true, Text: terms(q), Level: Staff, Now: now})
+		return slices.Sorted(slices.Values(r.IDs))
+	}
+	x.Put(Doc{ID: 1, SortKey: "a", Words: stems("paris cancer")})
+	if got := ids("lyon"); !slices.Equal(got, []int64{2, 4}) {
+		t.Errorf("after replace, lyon: %v", got)
+	}
+	if got := ids("paris cancer"); !slices.Equal(got, []int64{1}) {
+		t.Errorf("after replace, paris cancer: %v", got)
+	}
+	x.Delete(4)
+	if got := ids("lyon"); !slices.Equal(got, []int64{2}) {
+		t.Errorf("after delete, lyon: %v", got)
+	}
+	x.PutAll([]Doc{{ID: 2, SortKey: "b"}, {ID: 6, SortKey: "f", Words: stems("lyon")}})
+	if got := ids("lyon"); !slices.Equal(got, []int64{6}) {
+		t.Errorf("after PutAll, lyon: %v", got)
+	}
+
+	// Many replacements: the retired slots are purged and reused, the
+	// slot count stays near the document count.
+	for i := range 2000 {
+		id := int64(10 + i%20)
+		x.Put(Doc{ID: id, SortKey: "k", Words: stems(fmt.Sprintf("w%d shared", i))})
+		if i%7 == 0 {
+			x.Delete(id)
+		}
+	}
+	// The last round put w1980 to w1999 in documents 10 to 29, and deleted
+	// those of 1981, 1988 and 1995.
+	if got := ids("shared"); len(got) != 17 || x.Len() != 22 {
+		t.Errorf("after churn: %d docs with shared, Len %d", len(got), x.Len())
+	}
+	for _, tt := range []struct {
+		word string
+		want []int64
+	}{
+		{"w1999", []int64{29}}, {"w1998", []int64{28}}, {"w1981", nil}, {"w1978", nil}, {"w5", nil},
+		{"w199*", []int64{20, 21, 22, 23, 24, 26, 27, 28, 29}},
+	} {
+		if got := ids(tt.word); !slices.Equal(got, tt.want) {
+			t.Errorf("after churn, %s: %v, want %v", tt.word, got, tt.want)
+		}
+	}
+	if len(x.docs) > 200 || len(x.text.stems) > 1000 {
+		t.Errorf("after churn: %d slots, %d stems", len(x.docs), len(x.text.stems))
+	}
+}
+
+func TestANameWordWeighsOnlyWhereVisible(t *testing.T) {
+	for _, dense := range []bool{false, true} {
+		x := New()
+		if dense {
+			x.text.denseMin = 0
+		}
+		x.PutAll([]Doc{
+			{ID: 1, SortKey: "a", Words: stems("bio:2:n biolog lyon")},
+			{ID: 2, SortKey: "b", Words: stems("bio biolog")},
+			{ID: 3, SortKey: "c", Words: stems("lyon bio biolog paris")},
+		})
+		if got := x.text.dense[x.text.sids["bio"]] > 0; got != dense {
+			t.Fatalf("dense %v: bio dense = %v", dense, got)
+		}
+		// Public: document 1 matches by biolog only; as long as 2, it
+		// ties with it.
+		r := x.Search(Query{All: true, Text: terms("bio*"), ByRank: true, Now: now})
+		if !slices.Equal(r.IDs, []int64{1, 2, 3}) || r.Ranks[0] != r.Ranks[1] {
+			t.Errorf("dense %v, public: IDs %v ranks %v", dense, r.IDs, r.Ranks)
+		}
+		// Staff see the name.
+		r = x.Search(Query{All: true, Text: terms("bio*"), Level: Staff, ByRank: true, Now: now})
+		if r.IDs[0] != 1 || r.Ranks[0] <= r.Ranks[1] {
+			t.Errorf("dense %v, staff: IDs %v ranks %v", dense, r.IDs, r.Ranks)
 		}
 	}
 }

@@ -1,7 +1,7 @@
-// Package facets is an in-memory index of documents for filtering and facet
-// counting, used by the organisation directory search. The text match stays
-// in the database: the index takes the matched IDs with their relevance
-// ranks and does the filters, the facet counts, the order and the page.
+// Package facets is an in-memory index of documents for the organisation
+// directory search: the text match and its relevance, the filters, the
+// facet counts, the order and the page. (The database keeps its own text
+// index, the durable one; a search may also pass IDs matched there.)
 //
 // Each document gets a dense slot (freed slots are reused); every (facet,
 // value) keeps one bitmap of slots per visibility level, so a filter is an
@@ -10,6 +10,8 @@
 // by the first search whose Now passes the next expiry date. The slots are
 // kept sorted by SortKey, so a page in name order walks that order and stops
 // at the page's end; a page in rank order keeps the best hits in a heap.
+// The documents' words go to an inverted index (text.go) whose terms
+// evaluate to bitmaps of slots too.
 package facets
 
 import (
@@ -65,12 +67,14 @@ type Point struct {
 
 // Doc is a document as given to the index. SortKey orders results by name
 // (compared bytewise; fold it beforehand for accent-insensitive order).
+// Words are the stems Query.Text matches.
 type Doc struct {
 	ID      int64
 	SortKey string
 	Terms   []Term
 	Numbers []Number
 	Geo     *Point
+	Words   []Word
 }
 
 // ref is a term of an indexed document.
@@ -191,6 +195,8 @@ type Index struct {
 
 	clock clock
 	timed bitmap // slots with at least one expiring term
+
+	text textIndex
 }
 
 // New returns an empty index.
@@ -199,6 +205,7 @@ func New() *Index {
 		sparse: map[int64]int32{},
 		facets: map[string]*facet{},
 		numIDs: map[string]uint32{},
+		text:   newTextIndex(),
 	}
 }
 
@@ -222,36 +229,82 @@ func (x *Index) Put(d Doc) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.put(&d, &arena{}, false)
+	x.purgeText()
 }
 
 // PutAll inserts or replaces many documents at once; a later document in
-// docs replaces an earlier one with the same ID. Large batches rebuild the
-// name order once instead of maintaining it per document.
+// docs replaces an earlier one with the same ID. The name order and the
+// postings are updated once for the batch instead of per document, which
+// makes PutAll much faster than as many Puts; batches of a few thousand
+// documents keep the memory the caller holds small at little cost.
 func (x *Index) PutAll(docs []Doc) {
+	if len(docs) == 0 {
+		return
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	bulk := len(docs) > 1024 || len(docs)*8 > x.live
-	var a arena
-	if bulk {
-		var terms, timed, nums int
-		for i := range docs {
-			terms += len(docs[i].Terms)
-			nums += len(docs[i].Numbers)
-			for _, t := range docs[i].Terms {
-				if !t.Until.IsZero() {
-					timed++
-				}
+	var terms, timed, nums int
+	for i := range docs {
+		terms += len(docs[i].Terms)
+		nums += len(docs[i].Numbers)
+		for _, t := range docs[i].Terms {
+			if !t.Until.IsZero() {
+				timed++
 			}
 		}
-		a = arena{make([]ref, 0, terms), make([]time.Time, 0, timed), make([]uint32, 0, nums)}
-		x.docs = slices.Grow(x.docs, len(docs))
 	}
+	a := arena{make([]ref, 0, terms), make([]time.Time, 0, timed), make([]uint32, 0, nums)}
+	x.docs = slices.Grow(x.docs, len(docs))
+	slots := make([]int32, len(docs))
 	for i := range docs {
-		x.put(&docs[i], &a, bulk)
+		slots[i] = x.put(&docs[i], &a, true)
 	}
-	if bulk {
+	x.text.addAll(slots, docs)
+	x.text.sortDictionary()
+	x.placeOrder(slots)
+	x.purgeText()
+}
+
+// placeOrder puts the slots of a bulk load in the name order: a sort from
+// scratch for a large batch, else a merge of the batch, sorted, with the
+// rest of the order.
+func (x *Index) placeOrder(slots []int32) {
+	if len(slots)*8 > x.live {
 		x.sortOrder()
+		return
 	}
+	touched := make(bitmap, len(x.alive))
+	for _, s := range slots {
+		touched.set(s)
+	}
+	kept := x.order[:0]
+	for _, s := range x.order {
+		if x.alive.has(s) && !touched.has(s) {
+			kept = append(kept, s)
+		}
+	}
+	added := make([]int32, 0, len(slots))
+	for w, word := range touched {
+		for ; word != 0; word &= word - 1 {
+			if s := int32(w<<6 + bits.TrailingZeros64(word)); x.alive.has(s) {
+				added = append(added, s)
+			}
+		}
+	}
+	slices.SortFunc(added, x.cmpSlots)
+	order := make([]int32, 0, len(kept)+len(added))
+	i, j := 0, 0
+	for i < len(kept) && j < len(added) {
+		if x.cmpSlots(kept[i], added[j]) < 0 {
+			order = append(order, kept[i])
+			i++
+		} else {
+			order = append(order, added[j])
+			j++
+		}
+	}
+	order = append(order, kept[i:]...)
+	x.order = append(order, added[j:]...)
 }
 
 // arena holds the per-document slices of a bulk load in a few large
@@ -319,16 +372,41 @@ func (x *Index) Delete(id int64) {
 	}
 	x.unindex(s, false)
 	x.unbind(id)
-	x.alive.clear(s)
-	x.docs[s] = slotDoc{}
-	x.free = append(x.free, s)
+	x.release(s)
 	x.live--
+	x.purgeText()
 }
 
-// put indexes d, carving its slices from a. With bulk, the name order is
-// left for the caller to rebuild.
-func (x *Index) put(d *Doc, a *arena, bulk bool) {
+// release empties slot s, whose document has been unindexed, and frees it,
+// or retires it while its postings remain in the text index.
+func (x *Index) release(s int32) {
+	x.alive.clear(s)
+	x.docs[s] = slotDoc{}
+	if !x.text.retire(s) {
+		x.free = append(x.free, s)
+	}
+}
+
+// purgeText filters the retired slots' postings out of the text index when
+// they have grown worth it, freeing those slots.
+func (x *Index) purgeText() {
+	if x.text.needsPurge(x.live) {
+		x.free = append(x.free, x.text.purge()...)
+	}
+}
+
+// put indexes d, carving its slices from a, and returns its slot. With
+// bulk, the name order and the words are left for the caller.
+func (x *Index) put(d *Doc, a *arena, bulk bool) int32 {
 	s, ok := x.lookup(d.ID)
+	if ok && x.text.hasPostings(s) {
+		// The slot's postings cannot be found to be removed: the document
+		// moves to a fresh slot, the old one retires.
+		x.unindex(s, bulk)
+		x.release(s)
+		x.live--
+		ok = false
+	}
 	if ok {
 		x.unindex(s, bulk)
 	} else {
@@ -400,9 +478,11 @@ func (x *Index) put(d *Doc, a *arena, bulk bool) {
 		x.lat[s], x.lon[s], x.geoLevel[s] = g.Lat, g.Lon, g.Level
 	}
 	if !bulk {
+		x.text.add(s, d.Words)
 		i, _ := slices.BinarySearchFunc(x.order, s, x.cmpSlots)
 		x.order = slices.Insert(x.order, i, s)
 	}
+	return s
 }
 
 // unindex removes slot s's terms, numbers, point and place in the name
@@ -466,6 +546,7 @@ func (x *Index) allocSlot() int32 {
 	x.lat = append(x.lat, math.NaN())
 	x.lon = append(x.lon, math.NaN())
 	x.geoLevel = append(x.geoLevel, 0)
+	x.text.grow(s)
 	for len(x.alive) < words(len(x.docs)) {
 		x.alive = append(x.alive, 0)
 	}

@@ -35,15 +35,30 @@ type Near struct {
 type Query struct {
 	// Level is the viewer's visibility level; above Staff it is Staff.
 	Level Level
-	// All makes every document a candidate (no text search); Match and
-	// Ranks are then ignored.
+	// All makes every document a candidate; Match and Ranks are then
+	// ignored.
 	All bool
-	// Match holds the candidate IDs from the text search; IDs unknown to
-	// the index are ignored, a repeated ID keeps its best rank.
+	// Match holds the candidate IDs from a text search run elsewhere; IDs
+	// unknown to the index are ignored, a repeated ID keeps its best rank.
 	Match []int64
 	// Ranks is parallel to Match, higher is better; missing or NaN ranks
 	// are 0.
-	Ranks   []float64
+	Ranks []float64
+	// Text keeps the documents having, for every term, a word visible at
+	// Level that is the term's stem, or starts with it for a prefix term.
+	// It narrows the candidates of All or Match, and its relevance replaces
+	// Ranks. The relevance of a document d is
+	//
+	//	Σ_terms idf(t) × (4 if d's matching word is a Name word, else 1)
+	//	        / (1 + 0.25 × len(d) / avg len)
+	//
+	// where N is the number of documents, df(t) the number of them
+	// matching t, idf(t) = ln(1 + N/df(t)), len(d) the number of d's
+	// distinct words, and avg len their mean over the N documents, all as
+	// seen at Level. A prefix term's matching word is a Name word if any
+	// is. The sum runs in term order, so that a score is the same from one
+	// search to the next.
+	Text    []TextTerm
 	Filters []Filter
 	Ranges  []Range
 	Near    *Near
@@ -74,7 +89,8 @@ type Result struct {
 	Total int
 	// IDs is the page, in order.
 	IDs []int64
-	// Ranks is parallel to IDs.
+	// Ranks is parallel to IDs: the relevance of Query.Text, or else the
+	// ranks given with Match.
 	Ranks []float64
 	// Distances is parallel to IDs, in km, only when the query has Near.
 	Distances []float64
@@ -140,6 +156,11 @@ type scratch struct {
 	rank             []float64 // per slot, set for candidates only
 	nz               []int32
 	page             []int32
+
+	// The text terms: per term its matches and their Name words.
+	terms, names []bitmap
+	tmp          bitmap
+	score        scorer
 }
 
 // activeFilter is a filter resolved to its slots (nil: none).
@@ -157,6 +178,7 @@ func (x *Index) search(q *Query) Result {
 	defer scratchPool.Put(sc)
 
 	cand, rank, ranked := x.candidates(q, lvl, nw, sc)
+	text := len(q.Text) > 0
 
 	// The filters, and everything together.
 	sc.active = sc.active[:0]
@@ -194,7 +216,16 @@ func (x *Index) search(q *Query) Result {
 		res.Facets[name] = x.count(name, mask, lvl, sc)
 	}
 
+	if text && q.ByRank && res.Total > 0 {
+		sc.score.rankAll(full, rank)
+		ranked = true
+	}
 	page := x.page(q, full, res.Total, rank, ranked, sc)
+	if text && !ranked {
+		for _, s := range page {
+			rank[s] = sc.score.score(s)
+		}
+	}
 	res.IDs = make([]int64, len(page))
 	res.Ranks = make([]float64, len(page))
 	for i, s := range page {
@@ -212,19 +243,22 @@ func (x *Index) search(q *Query) Result {
 	return res
 }
 
-// candidates returns the match (or every document) narrowed by the ranges
-// and Near, which apply to every count, and the ranks by slot (nil with
-// All). ranked reports a non-zero rank.
+// candidates returns the match (or every document) narrowed by the text
+// terms, the ranges and Near, which apply to every count, and the ranks by
+// slot (nil with All and no Text; with Text, left for the caller to fill
+// from sc.score). ranked reports a non-zero rank from Match.
 func (x *Index) candidates(q *Query, lvl Level, nw int, sc *scratch) (cand bitmap, rank []float64, ranked bool) {
 	sc.cand = resize(sc.cand, nw)
 	cand = sc.cand
-	if q.All {
-		copy(cand, x.alive)
-	} else {
+	if !q.All || len(q.Text) > 0 {
 		if cap(sc.rank) < len(x.docs) {
 			sc.rank = make([]float64, len(x.docs))
 		}
 		rank = sc.rank[:len(x.docs)]
+	}
+	if q.All {
+		copy(cand, x.alive)
+	} else {
 		for i, id := range q.Match {
 			s, ok := x.lookup(id)
 			if !ok {
@@ -243,6 +277,10 @@ func (x *Index) candidates(q *Query, lvl Level, nw int, sc *scratch) (cand bitma
 			cand[w] |= bit
 			rank[s] = r
 		}
+	}
+	if len(q.Text) > 0 {
+		x.matchText(q.Text, lvl, cand, sc)
+		ranked = false // the text scores replace Match's ranks
 	}
 	for _, rg := range q.Ranges {
 		id, ok := x.numIDs[rg.Name]
