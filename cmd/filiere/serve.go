@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -93,10 +94,12 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 	if err := dir.RefreshTaxonomy(ctx); err != nil {
 		return err
 	}
-	// Build the directory's facet index now rather than on the first search.
+	// Build the directory's index now rather than on the first search, then
+	// give the garbage of building it back to the system.
 	if _, err := dir.Search(ctx, directory.SearchQuery{Limit: 1}); err != nil {
 		return err
 	}
+	debug.FreeOSMemory()
 	srv, err := web.New(web.Deps{
 		DB:        d,
 		Auth:      users,

@@ -14,14 +14,19 @@ import (
 	"filiere/internal/validate"
 )
 
-// maxSelection is the most organisations a booklet or an export holds.
-const maxSelection = directory.MaxPageSize
+// maxSelection is the most organisations an export holds; maxBooklet the
+// most a booklet holds (two per page: a 100-page brochure), which also
+// bounds the memory a booklet takes to render.
+const (
+	maxSelection = directory.MaxPageSize
+	maxBooklet   = 200
+)
 
 // selection runs the search the URL describes (the same parameters as the
 // organisations page) for a booklet or an export, up to maxSelection
 // organisations, as the caller may see them.
-func (s *Server) selection(w http.ResponseWriter, r *http.Request) (directory.SearchQuery, directory.SearchResult, bool) {
-	sq, err := searchQuery(r.URL.Query(), maxSelection, 0, reqOf(r).user)
+func (s *Server) selection(w http.ResponseWriter, r *http.Request, limit int) (directory.SearchQuery, directory.SearchResult, bool) {
+	sq, err := searchQuery(r.URL.Query(), limit, 0, reqOf(r).user)
 	var res directory.SearchResult
 	if err == nil {
 		res, err = s.Directory.Search(r.Context(), sq)
@@ -79,13 +84,16 @@ func (s *Server) organisationsBooklet(w http.ResponseWriter, r *http.Request) {
 	if lang != "fr" && lang != "en" {
 		lang = reqOf(r).lang
 	}
-	sq, res, ok := s.selection(w, r)
+	sq, res, ok := s.selection(w, r, maxBooklet)
 	if !ok {
 		return
 	}
 	now := time.Now()
 	b := booklet.Booklet{Lang: lang, ClusterName: s.Config.ClusterName, Title: r.URL.Query().Get("title"),
 		Selection: describeSelection(sq, res, lang), Generated: now}
+	if res.Total > len(res.Hits) {
+		b.Selection += " · " + i18n.T(lang, "booklet.first_of", len(res.Hits), res.Total)
+	}
 	u := reqOf(r).user
 	for _, h := range res.Hits {
 		o := h.Organisation
@@ -153,7 +161,7 @@ func (s *Server) organisationsExport(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, ".xlsx") {
 		format = "xlsx"
 	}
-	_, res, ok := s.selection(w, r)
+	_, res, ok := s.selection(w, r, maxSelection)
 	if !ok {
 		return
 	}
