@@ -65,6 +65,7 @@ var commands = []command{
 	{"migrate", "[config flags]", "apply pending migrations and print the schema version", runMigrate},
 	{"demo", "[--seed N] [config flags]", "fill an empty database with the demo cluster", runDemo},
 	{"user", "add|set-password|list|disable|enable ...", "manage accounts (filiere user help for details)", runUser},
+	{"import", "organisations FILE [--dry-run] [--all-or-nothing] [--lang fr|en]", "import organisations from CSV/XLSX; prints a row-by-row report, exit 1 if rows were rejected", runImport},
 	{"backup", "--to FILE [config flags]", "write a consistent copy of the database to FILE", runBackup},
 	{"version", "", "print the version and the schema version this binary expects", runVersion},
 	{"help", "", "print this help", nil},

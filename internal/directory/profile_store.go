@@ -92,22 +92,9 @@ func (s *Store) normaliseProfile(o Organisation) Organisation {
 // taxonomy list; unknown codes go last, in their order, for validation to
 // refuse.
 func (t *Taxonomy) ordered(list string, codes []string) []string {
-	var order []string
-	switch list {
-	case "steps":
-		for _, s := range t.Steps {
-			order = append(order, s.Code)
-		}
-	case "bricks":
-		for _, f := range t.Bricks {
-			order = append(order, f.Code)
-			for _, b := range f.Bricks {
-				order = append(order, b.Code)
-			}
-		}
-	}
+	order := t.order[list]
 	rank := func(c string) int {
-		if i := slices.Index(order, c); i >= 0 {
+		if i, ok := order[c]; ok {
 			return i
 		}
 		return len(order)

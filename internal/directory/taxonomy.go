@@ -56,6 +56,7 @@ type Taxonomy struct {
 	PainPoints     []Term // Scan 360 pain-point categories
 
 	index map[string]map[string]Term // list name → code → term
+	order map[string]map[string]int  // "steps", "bricks" → code → position (bricks: each family before its bricks)
 }
 
 //go:embed taxonomy.json
@@ -143,6 +144,13 @@ func (t *Taxonomy) buildIndex() error {
 	var capacities []Term
 	for _, c := range t.Capacities {
 		capacities = append(capacities, c.Term)
+	}
+	t.order = map[string]map[string]int{"steps": {}, "bricks": {}}
+	for i, s := range t.Steps {
+		t.order["steps"][s.Code] = i
+	}
+	for i, b := range bricks {
+		t.order["bricks"][b.Code] = i
 	}
 	t.index = map[string]map[string]Term{}
 	lists := []struct {

@@ -39,6 +39,9 @@ var routePolicy = map[string]string{
 	"GET /organisations":                       "AAAAAAA",
 	"GET /organisations/new":                   "DAADDDD",
 	"POST /organisations/new":                  "DAADDDD",
+	"GET /organisations/import":                "DAADDDD",
+	"POST /organisations/import":               "DAADDDD",
+	"GET /organisations/import/template":       "DAADDDD",
 	"GET /organisations/{id}":                  "AAAAAAA",
 	"GET /organisations/{id}/edit":             "DAAADDD", // the member's own organisation
 	"POST /organisations/{id}/edit":            "DAAADDD",
@@ -73,7 +76,7 @@ var routePolicy = map[string]string{
 
 // untranslated finds a message key left raw in a page (i18n.T returns an
 // unknown key as is).
-var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
+var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
 
 // concretePath turns a route pattern into a request for the fixture.
 func (f *fixture) concretePath(pattern string) (method, path string) {

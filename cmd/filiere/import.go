@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"filiere/internal/audit"
+	"filiere/internal/directory"
+	"filiere/internal/i18n"
+	"filiere/internal/importer"
+	"filiere/internal/validate"
+)
+
+// importMaxBytes is the largest file filiere import reads: the command
+// line has no upload limit, only memory.
+const importMaxBytes = 1 << 30
+
+// runImport runs filiere import organisations FILE: it imports (or, with
+// --dry-run, plans) the file, prints the report one line per row and a
+// summary, and fails (exit 1) when any row was rejected.
+func runImport(ctx context.Context, c *cli, args []string) error {
+	if len(args) == 0 || args[0] != "organisations" {
+		if len(args) > 0 && args[0] != "-h" && args[0] != "--help" && args[0] != "help" {
+			return usagef("unknown import %q: only organisations can be imported", args[0])
+		}
+		fmt.Fprintln(c.stderr, "Usage: filiere import organisations FILE [--dry-run] [--all-or-nothing] [--lang fr|en] [config flags]")
+		return usagef("what to import is required")
+	}
+	fs, flags := c.flagSet("import organisations")
+	dryRun := fs.Bool("dry-run", false, "print what the import would do, write nothing")
+	allOrNothing := fs.Bool("all-or-nothing", false, "write nothing if any row is rejected")
+	lang := fs.String("lang", "en", "language of the report: fr or en")
+	file, err := parseWithFile(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *lang != "fr" && *lang != "en" {
+		return usagef("--lang must be fr or en")
+	}
+	cfg, err := c.config(flags)
+	if err != nil {
+		return err
+	}
+	var r io.Reader = c.stdin
+	name := "stdin.csv"
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer f.Close()
+		r, name = f, file
+	}
+	in, err := importer.Read(name, r, importMaxBytes)
+	if err != nil {
+		return localised(*lang, err)
+	}
+	d, err := openCurrent(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	actor := audit.ActorFrom(ctx)
+	actor.Label = "cli import:" + strings.TrimPrefix(actor.Label, "cli:")
+	ctx = audit.WithActor(ctx, actor)
+	rep, err := importer.Run(ctx, directory.NewStore(d), in, importer.Options{DryRun: *dryRun, AllOrNothing: *allOrNothing})
+	if errors.Is(err, directory.ErrChanged) {
+		return errors.New(i18n.T(*lang, "import.changed"))
+	}
+	if err != nil {
+		return localised(*lang, err)
+	}
+	printReport(c.stdout, rep, *lang)
+	if rep.Rejected > 0 {
+		return errors.New(i18n.T(*lang, "import.cli.rejected", rep.Rejected))
+	}
+	return nil
+}
+
+// parseWithFile parses args, flags and one positional FILE in any order
+// ("FILE --dry-run" as well as "--dry-run FILE").
+func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			return "", usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch len(files) {
+	case 0:
+		return "", usagef("FILE is required (a CSV or XLSX file, - for standard input)")
+	case 1:
+		return files[0], nil
+	}
+	return "", usagef("one FILE at a time, got %d", len(files))
+}
+
+// localised turns a file-level import error into a sentence in lang.
+func localised(lang string, err error) error {
+	if m, ok := validate.AsMessage(err); ok {
+		return errors.New(i18n.T(lang, m.Key, m.Args...))
+	}
+	return err
+}
+
+// printReport writes the report: one line per row, the ignored columns,
+// then the summary.
+func printReport(w io.Writer, rep importer.Report, lang string) {
+	for _, row := range rep.Rows {
+		fmt.Fprintln(w, row.Text(lang))
+	}
+	if len(rep.Ignored) > 0 {
+		fmt.Fprintln(w, i18n.T(lang, "import.ignored", strings.Join(rep.Ignored, ", ")))
+	}
+	fmt.Fprintln(w, rep.Summary(lang))
+}
