@@ -281,6 +281,7 @@ type organisationData struct {
 	CanEdit bool
 	Viewer  directory.Visibility
 	Now     time.Time
+	Pending []directory.Change // the edits waiting for the staff, shown to them and to the organisation's editors
 }
 
 func (s *Server) orgByPath(w http.ResponseWriter, r *http.Request) (directory.Organisation, bool) {
@@ -314,6 +315,13 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
 	}
 	d := organisationData{Org: o.For(v), People: people, Tax: directory.LoadTaxonomy(), CanEdit: auth.Can(u, auth.ActOrgEdit, o.ID),
 		Viewer: v, Now: time.Now()}
+	if d.CanEdit {
+		var err error
+		if d.Pending, err = s.Directory.PendingChanges(r.Context(), o.ID); err != nil {
+			s.fail(w, r, "organisation", err)
+			return
+		}
+	}
 	p := s.page(w, r, "organisations.title", d)
 	s.render(w, r, http.StatusOK, "organisation", p)
 }

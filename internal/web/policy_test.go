@@ -177,6 +177,10 @@ func TestMemberCannotEditAnotherOrganisation(t *testing.T) {
 		if !strings.Contains(page, "<del>Cardiolys</del>") || !strings.Contains(page, "<ins>Cardiolys Medical</ins>") {
 			t.Fatalf("the approvals page does not show the diff:\n%s", page)
 		}
+		// The member sees that the edit waits, and what it changes.
+		if body := f.do("GET", own, member, nil, nil).Body.String(); !strings.Contains(body, "en attente de validation") || !strings.Contains(body, "<li>Nom</li>") {
+			t.Errorf("the member's page does not say the edit waits:\n%s", body)
+		}
 		changes, err := f.srv.Directory.PendingChanges(t.Context(), f.orgA.ID)
 		if err != nil || len(changes) != 1 {
 			t.Fatalf("pending: %v %v", changes, err)
