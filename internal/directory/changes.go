@@ -14,6 +14,8 @@ import (
 
 	"filiere/internal/audit"
 	"filiere/internal/db"
+	"filiere/internal/i18n"
+	"filiere/internal/mail"
 	"filiere/internal/validate"
 )
 
@@ -468,10 +470,34 @@ func (s *Store) DecideChange(ctx context.Context, id int64, accept bool, reason 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrChangeDecided
 		}
+		if err := notifyDecision(ctx, tx, c); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, "organisation_change", id, c.Status, nil, map[string]string{"reason": c.Reason})
 	})
 	if err != nil {
 		return Change{}, fmt.Errorf("directory: decide change %d: %w", id, err)
 	}
 	return c, nil
+}
+
+// notifyDecision mails the member who proposed c the staff's decision, in
+// their language, through the outbox of the deciding transaction. A
+// proposal whose author's account is gone or disabled notifies nobody.
+func notifyDecision(ctx context.Context, tx *db.Tx, c Change) error {
+	var email, name, lang, org string
+	err := tx.QueryRow(ctx, `SELECT u.email, u.name, u.lang, o.name FROM organisation_changes ch
+		JOIN users u ON u.id = ch.proposed_by JOIN organisations o ON o.id = ch.organisation_id
+		WHERE ch.id = ? AND NOT u.disabled`, c.ID).Scan(&email, &name, &lang, &org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	msg := mail.Message{To: email, ToName: name,
+		Subject: i18n.T(lang, "directory.change_mail."+c.Status+".subject", org),
+		Text:    i18n.T(lang, "directory.change_mail."+c.Status+".body", name, org, c.Reason)}
+	_, err = mail.Enqueue(ctx, tx, msg)
+	return err
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"filiere/internal/mail"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -191,6 +192,11 @@ func TestMemberCannotEditAnotherOrganisation(t *testing.T) {
 		}
 		if w := f.do("POST", accept, staff, url.Values{}, nil); w.Code != http.StatusSeeOther {
 			t.Fatalf("staff accepting: %d", w.Code)
+		}
+		// The member hears of the decision, in their language.
+		sent, err := mail.Recent(t.Context(), f.d, 10)
+		if err != nil || len(sent) == 0 || sent[0].To != f.users["member"].Email || !strings.Contains(sent[0].Subject, "vos modifications sont publiées") {
+			t.Errorf("decision mail: %+v %v", sent, err)
 		}
 		o, _ = f.srv.Directory.Organisation(t.Context(), f.orgA.ID)
 		if o.Name != "Cardiolys Medical" || o.Kind != "sme" {
