@@ -1,13 +1,14 @@
 package web
 
 import (
-	"filiere/internal/mail"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"filiere/internal/mail"
 )
 
 // roles, in the order of the expectation strings below.
