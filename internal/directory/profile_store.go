@@ -343,31 +343,24 @@ func loadProfiles(ctx context.Context, q db.Querier, page []Organisation) error 
 		}
 		return rows.Err()
 	}
-	err := each("steps", "SELECT organisation_id, step FROM organisation_steps WHERE organisation_id"+in,
-		func(rows *sql.Rows, o func(int64) *Organisation) error {
-			var id int64
-			var c string
-			if err := rows.Scan(&id, &c); err != nil {
-				return err
-			}
-			p := o(id)
-			p.Steps = append(p.Steps, c)
-			return nil
-		})
-	if err != nil {
+	// codes reads a list of taxonomy codes into the field list picks.
+	codes := func(table, column string, list func(*Organisation) *[]string) error {
+		return each(table, "SELECT organisation_id, "+column+" FROM "+table+" WHERE organisation_id"+in,
+			func(rows *sql.Rows, o func(int64) *Organisation) error {
+				var id int64
+				var c string
+				if err := rows.Scan(&id, &c); err != nil {
+					return err
+				}
+				l := list(o(id))
+				*l = append(*l, c)
+				return nil
+			})
+	}
+	if err := codes("organisation_steps", "step", func(o *Organisation) *[]string { return &o.Steps }); err != nil {
 		return err
 	}
-	err = each("bricks", "SELECT organisation_id, brick FROM organisation_bricks WHERE organisation_id"+in,
-		func(rows *sql.Rows, o func(int64) *Organisation) error {
-			var id int64
-			var c string
-			if err := rows.Scan(&id, &c); err != nil {
-				return err
-			}
-			p := o(id)
-			p.Bricks = append(p.Bricks, c)
-			return nil
-		})
+	err := codes("organisation_bricks", "brick", func(o *Organisation) *[]string { return &o.Bricks })
 	if err != nil {
 		return err
 	}
