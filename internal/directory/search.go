@@ -230,8 +230,13 @@ func searchTerms(q textsearch.Query) (textsearch.Query, bool) {
 	return out, true
 }
 
-// searchColumns are the document columns of each visibility level.
-var searchColumns = map[Visibility]string{Public: "public_doc", MembersOnly: "members_doc", StaffOnly: "staff_doc"}
+// searchColumns are the FTS5 columns each visibility level searches.
+var searchColumns = map[Visibility]string{
+	Public: "name_doc public_doc", MembersOnly: "name_doc public_doc members_doc", StaffOnly: "name_doc public_doc members_doc staff_doc",
+}
+
+// searchVectors are the tsvector columns of each level on PostgreSQL.
+var searchVectors = map[Visibility]string{Public: "public_tsv", MembersOnly: "members_tsv", StaffOnly: "staff_tsv"}
 
 // matchText returns the IDs of the organisations whose database document
 // for viewer matches text, with the engine's relevance (bm25 with the name
@@ -239,18 +244,17 @@ var searchColumns = map[Visibility]string{Public: "public_doc", MembersOnly: "me
 // in-memory index; this is the database's own answer, which the tests hold
 // it to.
 func (s *Store) matchText(ctx context.Context, text textsearch.Query, viewer Visibility) ([]int64, []float64, error) {
-	doc := searchColumns[viewer]
 	var query string
 	var arg string
 	if s.db.Dialect() == db.Postgres {
-		tsv := strings.TrimSuffix(doc, "_doc") + "_tsv"
+		tsv := searchVectors[viewer]
 		// Weights {D, C, B, A}: the name is A, the rest D.
 		query = "SELECT x.organisation_id, ts_rank_cd('{0.25, 0.25, 0.25, 1.0}', x." + tsv + ", m.q, 1)::float8" +
 			" FROM organisation_search x CROSS JOIN to_tsquery('simple', ?) AS m (q) WHERE x." + tsv + " @@ m.q"
 		arg = text.TSQuery()
 	} else {
 		query = "SELECT rowid, -bm25(organisation_fts, 4.0, 1.0, 1.0, 1.0) FROM organisation_fts WHERE organisation_fts MATCH ?"
-		arg = "{name_doc " + doc + "} : (" + text.FTS5() + ")"
+		arg = "{" + searchColumns[viewer] + "} : (" + text.FTS5() + ")"
 	}
 	rows, err := s.db.Query(ctx, query, arg)
 	if err != nil {
@@ -325,8 +329,9 @@ func (s *Store) searchPage(ctx context.Context, found facets.Result, viewer Visi
 }
 
 // SearchDocuments are the texts indexed for an organisation: its name
-// alone (ranked higher) and, per visibility level, everything that level
-// may search (textsearch.Document stems).
+// alone (ranked higher) and, per visibility level, what that level adds to
+// the ones below it (textsearch.Document stems); a level searches its own
+// document and those below.
 type SearchDocuments struct {
 	Name, Public, Members, Staff string
 }
@@ -337,14 +342,11 @@ type SearchDocuments struct {
 // sectors, kind, steps and bricks, each at the visibility o chose.
 func Documents(o Organisation) SearchDocuments {
 	levels := levelTexts(o)
-	public := levels[0]
-	members := append(slices.Clip(public), levels[1]...)
-	staff := append(slices.Clip(members), levels[2]...)
 	return SearchDocuments{
 		Name:    textsearch.Document(o.Name, o.ShortName),
-		Public:  textsearch.Document(public...),
-		Members: textsearch.Document(members...),
-		Staff:   textsearch.Document(staff...),
+		Public:  textsearch.Document(levels[0]...),
+		Members: textsearch.Document(levels[1]...),
+		Staff:   textsearch.Document(levels[2]...),
 	}
 }
 

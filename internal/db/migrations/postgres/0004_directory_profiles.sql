@@ -97,8 +97,10 @@ CREATE TABLE taxonomy_terms (
 );
 
 -- The search documents: the name alone (weight A in ranking) and the text
--- each visibility level may search, cumulative (members_doc holds the
--- public text too). Rebuilt in Go: run directory.Store.Reindex after this.
+-- each visibility level adds: public_doc for everyone, members_doc what
+-- only members (and staff) may search, staff_doc what only staff may; each
+-- level's tsvector joins the documents up to its own. Rebuilt in Go: run
+-- directory.Store.Reindex after this.
 DROP TABLE organisation_search;
 
 CREATE TABLE organisation_search (
@@ -108,8 +110,10 @@ CREATE TABLE organisation_search (
     members_doc TEXT NOT NULL,
     staff_doc   TEXT NOT NULL,
     public_tsv  TSVECTOR GENERATED ALWAYS AS (setweight(to_tsvector('simple', name_doc), 'A') || to_tsvector('simple', public_doc)) STORED,
-    members_tsv TSVECTOR GENERATED ALWAYS AS (setweight(to_tsvector('simple', name_doc), 'A') || to_tsvector('simple', members_doc)) STORED,
-    staff_tsv   TSVECTOR GENERATED ALWAYS AS (setweight(to_tsvector('simple', name_doc), 'A') || to_tsvector('simple', staff_doc)) STORED
+    members_tsv TSVECTOR GENERATED ALWAYS AS (setweight(to_tsvector('simple', name_doc), 'A') || to_tsvector('simple', public_doc)
+        || to_tsvector('simple', members_doc)) STORED,
+    staff_tsv   TSVECTOR GENERATED ALWAYS AS (setweight(to_tsvector('simple', name_doc), 'A') || to_tsvector('simple', public_doc)
+        || to_tsvector('simple', members_doc) || to_tsvector('simple', staff_doc)) STORED
 );
 CREATE INDEX organisation_search_public ON organisation_search USING GIN (public_tsv);
 CREATE INDEX organisation_search_members ON organisation_search USING GIN (members_tsv);

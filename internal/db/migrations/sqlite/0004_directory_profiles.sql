@@ -97,8 +97,10 @@ CREATE TABLE taxonomy_terms (
 );
 
 -- The search documents: the name alone (weighted up in ranking) and the
--- text each visibility level may search, cumulative (members_doc holds the
--- public text too). Rebuilt in Go: run directory.Store.Reindex after this.
+-- text each visibility level adds: public_doc for everyone, members_doc
+-- what only members (and staff) may search, staff_doc what only staff may.
+-- A level searches the columns up to its own. Rebuilt in Go: run
+-- directory.Store.Reindex after this.
 DROP TRIGGER organisation_search_insert;
 DROP TRIGGER organisation_search_delete;
 DROP TRIGGER organisation_search_update;
