@@ -322,3 +322,16 @@ func TestStaffRelabelATermAndSeeErrorsBesideTheForm(t *testing.T) {
 		}
 	})
 }
+
+func TestAProfileFormErrorShowsBesideItsField(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		form := orgValues(f.orgA)
+		form.Set("cap.cleanroom_area", "beaucoup")
+		w := f.do("POST", "/organisations/"+strconv.FormatInt(f.orgA.ID, 10)+"/edit", f.session("staff"), form, nil)
+		body := w.Body.String()
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `aria-describedby="e-cap-cleanroom_area"`) ||
+			!strings.Contains(body, `id="e-cap-cleanroom_area">Saisissez une capacité positive.`) || !strings.Contains(body, `value="beaucoup"`) {
+			t.Errorf("capacity error: %d\n%s", w.Code, body)
+		}
+	})
+}
