@@ -191,6 +191,7 @@ func (o Organisation) For(viewer Visibility) Organisation {
 	hide(FieldEquipment, func() { o.Equipment = "" })
 	hide(FieldKeywords, func() { o.Keywords = []string{} })
 	hide(FieldLogo, func() { o.HasLogo = false })
+	hide(FieldContacts, func() {}) // people are read separately: callers check Hidden
 	if viewer != StaffOnly {
 		o.Visibility = nil // the choices themselves are the team's and the organisation's business
 	}

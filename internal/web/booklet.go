@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,7 +95,6 @@ func (s *Server) organisationsBooklet(w http.ResponseWriter, r *http.Request) {
 	if res.Total > len(res.Hits) {
 		b.Selection += " · " + i18n.T(lang, "booklet.first_of", len(res.Hits), res.Total)
 	}
-	u := reqOf(r).user
 	for _, h := range res.Hits {
 		o := h.Organisation
 		p := booklet.Profile{Name: o.DisplayName(), Kind: taxonomyLabel("kind", o.Kind, lang), City: o.City, Region: o.Region,
@@ -115,15 +115,9 @@ func (s *Server) organisationsBooklet(w http.ResponseWriter, r *http.Request) {
 			p.Certifications = append(p.Certifications, booklet.Certification{Name: c.Code, Scope: c.Scope, Issuer: c.Issuer,
 				ValidUntil: c.ValidUntil, Expired: !c.Valid(now)})
 		}
-		// Each organisation is shown as the caller may see it: contacts
-		// and logo only when their visibility allows.
-		full, err := s.Directory.Organisation(r.Context(), o.ID)
-		if err != nil {
-			s.fail(w, r, "booklet", err)
-			return
-		}
-		v := viewer(u, o.ID)
-		if full.Shows(v, directory.FieldContacts) {
+		// The hit is already reduced to what the caller may see: hidden
+		// contacts are listed in Hidden, a hidden logo has HasLogo false.
+		if !slices.Contains(o.Hidden, directory.FieldContacts) {
 			people, err := s.Directory.People(r.Context(), o.ID)
 			if err != nil {
 				s.fail(w, r, "booklet", err)
@@ -133,7 +127,7 @@ func (s *Server) organisationsBooklet(w http.ResponseWriter, r *http.Request) {
 				p.Contacts = append(p.Contacts, booklet.Contact{Name: pe.Name(), Role: pe.JobTitle, Email: pe.Email, Phone: pe.Phone})
 			}
 		}
-		if full.HasLogo && full.Shows(v, directory.FieldLogo) {
+		if o.HasLogo {
 			if l, err := s.Directory.Logo(r.Context(), o.ID); err == nil {
 				p.Logo = l.Data
 			}

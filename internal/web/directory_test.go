@@ -240,6 +240,14 @@ func TestTheSelectionExportsAsBookletXLSXAndCSVWithVisibleFieldsOnly(t *testing.
 		if _, err := f.srv.Directory.UpdateOrganisation(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := f.srv.Directory.CreatePerson(context.Background(), directory.Person{OrganisationID: o.ID, FirstName: "Zoé",
+			LastName: "Contactprivé", Email: "zoe.prive@cardiolys.example"}); err != nil {
+			t.Fatal(err)
+		}
+		if text, ok := pdfText(t, f.do("GET", "/organisations/booklet.pdf?q=implants", f.session("staff"), nil, nil).Body.Bytes()); ok &&
+			!strings.Contains(text, "zoe.prive@cardiolys.example") {
+			t.Error("the staff booklet lacks the members-only contact")
+		}
 		w := f.do("GET", "/organisations/booklet.pdf?q=implants&lang=fr", "", nil, nil)
 		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(w.Body.Bytes(), []byte("%PDF")) {
 			t.Fatalf("booklet: %d %s", w.Code, w.Header().Get("Content-Type"))
@@ -252,6 +260,9 @@ func TestTheSelectionExportsAsBookletXLSXAndCSVWithVisibleFieldsOnly(t *testing.
 			}
 			if strings.Contains(text, "Neurovance") {
 				t.Error("the booklet holds an organisation outside the selection")
+			}
+			if strings.Contains(text, "zoe.prive") {
+				t.Error("the public booklet shows a members-only contact")
 			}
 		}
 		w = f.do("GET", "/organisations/export.csv?sector=medtech", "", nil, nil)
