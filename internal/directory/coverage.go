@@ -88,6 +88,8 @@ func (s *Store) Coverage(ctx context.Context, viewer Visibility) (Coverage, erro
 	for _, x := range all.Facets[FacetBrick] {
 		brickCount[x.Value] = x.Count
 	}
+	pages := map[int][]int64{} // brick index in c.Bricks → its first organisations
+	var ids []int64
 	for _, fam := range s.tax().Bricks {
 		terms := append([]Term{fam.Term}, fam.Bricks...)
 		for k, t := range terms {
@@ -95,13 +97,21 @@ func (s *Store) Coverage(ctx context.Context, viewer Visibility) (Coverage, erro
 			if !b.Family && b.Count > 0 {
 				res := idx.Search(facets.Query{Level: lvl, All: true, Now: now, Limit: coverageNames,
 					Filters: []facets.Filter{{Facet: FacetBrick, Values: []string{t.Code}}}})
-				names, err := s.names(ctx, res.IDs)
-				if err != nil {
-					return Coverage{}, fmt.Errorf("directory: coverage: %w", err)
-				}
-				b.Names = names
+				pages[len(c.Bricks)] = res.IDs
+				ids = append(ids, res.IDs...)
 			}
 			c.Bricks = append(c.Bricks, b)
+		}
+	}
+	names, err := s.names(ctx, ids) // one query for every brick's names
+	if err != nil {
+		return Coverage{}, fmt.Errorf("directory: coverage: %w", err)
+	}
+	for i, page := range pages {
+		for _, id := range page {
+			if name, ok := names[id]; ok { // not deleted meanwhile
+				c.Bricks[i].Names = append(c.Bricks[i].Names, OrgName{ID: id, Name: name})
+			}
 		}
 	}
 	if err := s.serviceCells(ctx, viewer, &c); err != nil {
@@ -138,37 +148,34 @@ func (s *Store) serviceCells(ctx context.Context, viewer Visibility, c *Coverage
 	return rows.Err()
 }
 
-// names returns the names of organisations ids, in the order given.
-func (s *Store) names(ctx context.Context, ids []int64) ([]OrgName, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.db.Query(ctx, "SELECT id, name FROM organisations WHERE id IN ("+placeholders(len(ids))+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// names returns the names of organisations ids, by id.
+func (s *Store) names(ctx context.Context, ids []int64) (map[int64]string, error) {
 	byID := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for start := 0; start < len(ids); start += eachBatch {
+		chunk := ids[start:min(start+eachBatch, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.db.Query(ctx, "SELECT id, name FROM organisations WHERE id IN ("+placeholders(len(chunk))+")", args...)
+		if err != nil {
 			return nil, err
 		}
-		byID[id] = name
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]OrgName, 0, len(ids))
-	for _, id := range ids {
-		if name, ok := byID[id]; ok {
-			out = append(out, OrgName{ID: id, Name: name})
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			byID[id] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
 		}
 	}
-	return out, nil
+	return byID, nil
 }
