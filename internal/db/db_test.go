@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -137,5 +138,48 @@ func TestSQLitePathFromURL(t *testing.T) {
 	}
 	if _, err := db.SQLitePath("mysql://x"); err == nil {
 		t.Error("mysql:// accepted")
+	}
+}
+
+// A commit on SQLite does not wait for a checkpoint: the writer leaves
+// the WAL to the checkpointer, which copies it into the database file.
+func TestSQLiteCommitsLeaveCheckpointsToTheCheckpointer(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wal.db")
+	d, err := db.Open(ctx, "sqlite://"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Exec(ctx, "CREATE TABLE blobs (b BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	var auto int
+	if err := d.Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto)
+	}); err != nil || auto != 0 {
+		t.Fatalf("writer's wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+	// 8 MB, well past the 1,000 pages after which the writer used to
+	// checkpoint.
+	blob := make([]byte, 1<<20)
+	for range 8 {
+		if _, err := d.Exec(ctx, "INSERT INTO blobs (b) VALUES (?)", blob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Size() < 8<<20 {
+		t.Fatalf("database file after the checkpoint: %v, %v; want at least 8 MB", st.Size(), err)
+	}
+	var n int
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM blobs").Scan(&n); err != nil || n != 8 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
