@@ -32,6 +32,10 @@ type organisationsData struct {
 	Now    time.Time
 	Form   url.Values                        // the query string, to build facet links
 	Counts map[string][]directory.FacetCount // facet counts, most frequent first
+	Saved  []directory.SavedSearch           // the viewer's saved searches (and staff's shared ones)
+	// SaveName is the name typed in the save-this-search form when it
+	// was refused.
+	SaveName string
 }
 
 // orgFilter reads the list filters from the query string.
@@ -101,8 +105,17 @@ func searchQuery(q url.Values, limit, offset int, u *auth.User) (directory.Searc
 }
 
 func (s *Server) organisations(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	sq, err := searchQuery(q, pageSize, offsetOf(r), reqOf(r).user)
+	s.organisationsPage(w, r, r.URL.Query(), "", nil)
+}
+
+// organisationsPage renders the search page for the query q, with the
+// name and errors of the save-this-search form posted from it, if any.
+func (s *Server) organisationsPage(w http.ResponseWriter, r *http.Request, q url.Values, saveName string, posted validate.Errors) {
+	offset := 0
+	if o, err := strconv.Atoi(q.Get("offset")); err == nil && o > 0 {
+		offset = o
+	}
+	sq, err := searchQuery(q, pageSize, offset, reqOf(r).user)
 	var res directory.SearchResult
 	if err == nil {
 		res, err = s.Directory.Search(r.Context(), sq)
@@ -120,15 +133,22 @@ func (s *Server) organisations(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	q.Del("offset")
-	d := organisationsData{Hits: res.Hits, Tax: directory.LoadTaxonomy(), Filter: orgFilter(q, pageSize, sq.Offset), Search: sq,
+	var saved []directory.SavedSearch
+	if u := reqOf(r).user; u != nil {
+		if saved, err = s.Directory.SavedSearches(r.Context(), u.ID, u.Role.IsStaff()); err != nil {
+			s.fail(w, r, "saved searches", err)
+			return
+		}
+	}
+	d := organisationsData{Saved: saved, SaveName: saveName, Hits: res.Hits, Tax: directory.LoadTaxonomy(), Filter: orgFilter(q, pageSize, sq.Offset), Search: sq,
 		Sort: sq.Sort, Facets: facets, Query: textsearch.ParseQuery(sq.Text), Near: res.Near, Viewer: sq.Viewer,
 		Form: q, Counts: res.Facets, Now: time.Now(),
 		Pager: pager{Total: res.Total, Offset: sq.Offset, Limit: pageSize, Query: q}}
 	p := s.page(w, r, "organisations.title", d)
 	p.Form = q
 	status := http.StatusOK
-	if invalid {
-		p.Errors = fe
+	if invalid || len(posted) > 0 {
+		p.Errors = append(fe, posted...)
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, "organisations", p)

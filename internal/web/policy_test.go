@@ -54,6 +54,8 @@ var routePolicy = map[string]string{
 	"POST /admin/changes/{id}/accept":          "DAADDDD",
 	"POST /admin/changes/{id}/reject":          "DAADDDD",
 	"GET /coverage":                            "AAAAAAA",
+	"POST /organisations/searches":             "DAAAAAA",
+	"POST /organisations/searches/{id}/delete": "DAAAAAA",
 	"GET /organisations/booklet.pdf":           "AAAAAAA",
 	"GET /organisations/export.csv":            "AAAAAAA",
 	"GET /organisations/export.xlsx":           "AAAAAAA",

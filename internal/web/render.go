@@ -112,8 +112,9 @@ func loadViews(a *assets) (*views, error) {
 			}
 			return ""
 		},
-		"label": taxonomyLabel,
-		"list":  func(v ...string) []string { return v },
+		"label":      taxonomyLabel,
+		"savedQuery": SavedQuery,
+		"list":       func(v ...string) []string { return v },
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

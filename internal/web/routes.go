@@ -39,6 +39,8 @@ func (s *Server) registerRoutes() {
 	s.handleOrg("GET /organisations/{id}/edit", "id", auth.ActOrgEdit, s.editOrganisationForm)
 	s.handleOrg("POST /organisations/{id}/edit", "id", auth.ActOrgEdit, s.editOrganisation)
 	s.handle("GET /coverage", auth.ActOrgView, s.coverage)
+	s.handle("POST /organisations/searches", auth.ActSignedIn, s.saveSearch)
+	s.handle("POST /organisations/searches/{id}/delete", auth.ActSignedIn, s.deleteSavedSearch)
 	s.handle("GET /organisations/booklet.pdf", auth.ActOrgView, s.organisationsBooklet)
 	s.handle("GET /organisations/export.csv", auth.ActOrgView, s.organisationsExport)
 	s.handle("GET /organisations/export.xlsx", auth.ActOrgView, s.organisationsExport)
