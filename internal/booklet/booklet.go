@@ -114,7 +114,12 @@ func newDoc(b Booklet) (*doc, error) {
 	stamp = stamp.In(paris())
 	pdf.SetCreationDate(stamp)
 	pdf.SetModificationDate(stamp)
-	pdf.SetCompression(true)
+	// Uncompressed page streams: fpdf makes a new 1 MB zlib writer for
+	// each page, which made a 100-profile booklet allocate 103 MB (and the
+	// server's resident memory jump) against 35 MB now; the file is
+	// about 2.5 times larger (563 KB for 100 profiles) and 30 % faster to
+	// make. Logos and fonts stay compressed.
+	pdf.SetCompression(false)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginX, marginTop, marginX)
 	pdf.SetCellMargin(0)

@@ -1,8 +1,10 @@
 package tabular
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -146,7 +148,8 @@ func TestWriteXLSXLaysOutTheSheetForReading(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := excelize.OpenReader(&buf)
+	raw := buf.Bytes()
+	f, err := excelize.OpenReader(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +180,25 @@ func TestWriteXLSXLaysOutTheSheetForReading(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no auto filter on A1:C3 in %+v", filters)
+	}
+	// The sheet itself carries the filter buttons, after its rows.
+	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheetXML []byte
+	for _, zf := range zr.File {
+		if zf.Name == "xl/worksheets/sheet1.xml" {
+			rc, err := zf.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sheetXML, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	if i, j := bytes.Index(sheetXML, []byte(`<autoFilter ref="$A$1:$C$3"`)), bytes.Index(sheetXML, []byte(`</sheetData>`)); i < 0 || j < 0 || i < j {
+		t.Errorf("sheet XML has no autoFilter after its data: %.400s…", sheetXML)
 	}
 
 	widths := map[string]float64{}
