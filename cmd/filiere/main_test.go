@@ -269,7 +269,14 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	ctx := context.Background()
 	// A database as it was before migration 0003: an organisation, no index,
 	// no profile (what 0004 adds is undone too).
-	undo := []string{"DROP TABLE organisation_fts", "DROP TABLE organisation_search"}
+	// The tables of the migrations after 0004 go too: migrate applies
+	// every version after the last one recorded.
+	var undo []string
+	for _, table := range []string{"need_outcomes", "need_candidates", "need_attachments", "need_events", "needs",
+		"matchmaking_settings", "notifications", "saved_searches"} {
+		undo = append(undo, "DROP TABLE IF EXISTS "+table)
+	}
+	undo = append(undo, "DROP TABLE organisation_fts", "DROP TABLE organisation_search")
 	undo = append(undo, "DROP TABLE taxonomy_terms")
 	for _, table := range []string{"steps", "bricks", "services", "certifications", "capacities", "logos", "changes"} {
 		undo = append(undo, "DROP TABLE organisation_"+table)

@@ -219,10 +219,12 @@ func (s *Service) userWhere(ctx context.Context, q db.Querier, cond string, args
 
 // UserFilter selects users; zero fields match everything.
 type UserFilter struct {
-	Role   Role
-	Query  string // substring of the name or e-mail, case-insensitive
-	Limit  int    // default 50, at most 500
-	Offset int
+	Role           Role
+	OrganisationID int64  // the users of one organisation; 0 for any
+	Enabled        bool   // leave disabled accounts out
+	Query          string // substring of the name or e-mail, case-insensitive
+	Limit          int    // default 50, at most 500
+	Offset         int
 }
 
 // likeEscaper protects LIKE's wildcards in user input (used with ESCAPE '\').
@@ -234,6 +236,12 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, err
 	var args []any
 	if f.Role != "" {
 		where, args = append(where, "u.role = ?"), append(args, string(f.Role))
+	}
+	if f.OrganisationID != 0 {
+		where, args = append(where, "u.organisation_id = ?"), append(args, f.OrganisationID)
+	}
+	if f.Enabled {
+		where = append(where, "u.disabled = FALSE")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		pat := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"

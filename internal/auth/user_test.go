@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"filiere/internal/audit"
 	"filiere/internal/auth"
@@ -208,6 +209,32 @@ func TestListUsersFiltersByRoleAndSubstring(t *testing.T) {
 		us, total, _ = s.ListUsers(ctx, auth.UserFilter{Limit: 2, Offset: 2})
 		if total != 4 || len(us) != 2 {
 			t.Fatalf("page 2: %s (%d)", names(us), total)
+		}
+
+		// The users of one organisation, the disabled ones left out on request.
+		var org int64
+		now := time.Now().UTC()
+		if err := d.QueryRow(ctx, "INSERT INTO organisations (name, kind, created_at, updated_at) VALUES ('Orthofab', 'sme', ?, ?) RETURNING id",
+			now, now).Scan(&org); err != nil {
+			t.Fatal(err)
+		}
+		for _, email := range []string{"lea@orthofab.example", "marc@orthofab.example"} {
+			if _, err := s.CreateUser(ctx, auth.NewUser{Email: email, Name: email, Role: auth.RoleMember, OrganisationID: org, Password: goodPassword}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		marc, err := s.UserByEmail(ctx, "marc@orthofab.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetDisabled(ctx, marc.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if us, total, _ = s.ListUsers(ctx, auth.UserFilter{OrganisationID: org}); total != 2 {
+			t.Errorf("organisation: %s (%d)", names(us), total)
+		}
+		if us, total, _ = s.ListUsers(ctx, auth.UserFilter{OrganisationID: org, Enabled: true}); total != 1 || names(us) != "lea@orthofab.example" {
+			t.Errorf("organisation, enabled: %s (%d)", names(us), total)
 		}
 	})
 }
