@@ -242,6 +242,56 @@ var benchTextQueries = sync.OnceValue(func() []Query {
 	return qs
 })
 
+// benchMatchQueries builds 100 matchmaking queries as a need gives them:
+// 30 terms, any of which may match (common, middling and rare stems, no
+// prefix), a membership and a region filter keeping some 5,000 to 50,000
+// documents, boosts for three bricks, a sector and membership, and 20
+// boosted IDs; by rank, the first 30, at Staff, no counts.
+var benchMatchQueries = sync.OnceValue(func() []Query {
+	vocab, _ := benchStems()
+	docs := benchCorpus()
+	r := rand.New(rand.NewPCG(2026, 14))
+	z := rand.NewZipf(rand.New(rand.NewPCG(2026, 15)), 1.1, 20, benchVocabularySize-1)
+	values := func(facet string, n int) []string {
+		var out []string
+		for _, k := range r.Perm(benchVocabulary[facet])[:n] {
+			out = append(out, fmt.Sprintf("%s-%d", facet, k))
+		}
+		return out
+	}
+	qs := make([]Query, 100)
+	for i := range qs {
+		q := &qs[i]
+		*q = Query{All: true, AnyText: true, ByRank: true, Level: Staff, Limit: 30, Now: benchNow}
+		for range 30 {
+			var stem string
+			switch n := r.IntN(10); {
+			case n < 2:
+				stem = vocab[r.IntN(100)]
+			case n < 8:
+				stem = vocab[z.Uint64()]
+			default:
+				stem = vocab[r.IntN(len(vocab))]
+			}
+			q.Text = append(q.Text, TextTerm{Stem: stem})
+		}
+		q.Filters = []Filter{
+			{Facet: "membership", Values: values("membership", 1+r.IntN(3))},
+			{Facet: "region", Values: values("region", 3+r.IntN(10))},
+		}
+		for _, v := range values("brick", 3) {
+			q.Boosts = append(q.Boosts, Boost{Facet: "brick", Value: v, Add: 2})
+		}
+		q.Boosts = append(q.Boosts, Boost{Facet: "sector", Value: values("sector", 1)[0], Add: 1.5},
+			Boost{Facet: "membership", Value: "membership-0", Add: 1})
+		q.IDBoosts = map[int64]float64{}
+		for range 20 {
+			q.IDBoosts[docs[r.IntN(len(docs))].ID] = 0.5 + r.Float64()
+		}
+	}
+	return qs
+})
+
 func benchIndex(b *testing.B) *Index {
 	x := New()
 	x.PutAll(benchCorpus())
@@ -278,6 +328,19 @@ func BenchmarkSearch100k(b *testing.B) {
 // the latency percentiles over the 400 queries.
 func BenchmarkTextSearch100k(b *testing.B) {
 	percentiles(b, benchIndex(b), benchTextQueries())
+}
+
+// BenchmarkMatchAny100k measures one matchmaking query at a time (30
+// terms, any matching, 2 filters, boosts) and reports the latency
+// percentiles over the 100 queries, and the mean number of hits ranked.
+func BenchmarkMatchAny100k(b *testing.B) {
+	x, qs := benchIndex(b), benchMatchQueries()
+	hits := 0
+	for _, q := range qs {
+		hits += x.Search(q).Total
+	}
+	percentiles(b, x, qs)
+	b.ReportMetric(float64(hits)/float64(len(qs)), "hits/op")
 }
 
 // BenchmarkTextSearch100kParallel runs the text queries from every core at

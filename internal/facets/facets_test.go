@@ -540,9 +540,10 @@ func (ref reference) textMatch(d Doc, term TextTerm, lvl Level) (match, name boo
 	return match, name
 }
 
-// textScores returns the relevance of the documents matching every term,
-// computed as Query.Text documents it.
-func (ref reference) textScores(terms []TextTerm, level Level) map[int64]float64 {
+// textScores returns the relevance of the documents matching every term
+// (any term, with anyTerm), computed as Query.Text documents it, and the
+// terms each matches.
+func (ref reference) textScores(terms []TextTerm, level Level, anyTerm bool) (map[int64]float64, map[int64]uint64) {
 	lvl := min(level, Staff)
 	n := float64(len(ref))
 	total := 0
@@ -568,23 +569,44 @@ func (ref reference) textScores(terms []TextTerm, level Level) map[int64]float64
 		}
 	}
 	avg := float64(total) / n
-	out := map[int64]float64{}
+	out, masks := map[int64]float64{}, map[int64]uint64{}
 	for id, d := range ref {
-		sum, all := 0.0, true
+		sum, all, some := 0.0, true, false
+		var mask uint64
 		for i, t := range terms {
 			ok, name := ref.textMatch(d, t, lvl)
-			all = all && ok
-			if name {
+			all, some = all && ok, some || ok
+			if ok && i < MaxMaskTerms {
+				mask |= 1 << i
+			}
+			switch {
+			case anyTerm && !ok:
+			case name:
 				sum += float64(4 * idf[i])
-			} else {
+			default:
 				sum += idf[i]
 			}
 		}
-		if all {
+		if all || anyTerm && some {
 			out[id] = sum / (1 + 0.25*float64(lens[id])/avg)
+			masks[id] = mask
 		}
 	}
-	return out
+	return out, masks
+}
+
+// boosted returns rank r of d plus its boosts, as Query.Boosts documents.
+func (ref reference) boosted(d Doc, r float64, q *Query) float64 {
+	ok := func(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+	for _, b := range q.Boosts {
+		if ok(b.Add) && ref.has(d, b.Facet, b.Value, q) {
+			r += b.Add
+		}
+	}
+	if add, found := q.IDBoosts[d.ID]; found && ok(add) {
+		r += add
+	}
+	return r
 }
 
 func (ref reference) search(q Query) Result {
@@ -607,8 +629,13 @@ func (ref reference) search(q Query) Result {
 			}
 		}
 	}
+	for _, id := range q.Exclude {
+		delete(ranks, id)
+	}
+	var scores map[int64]float64
+	var masks map[int64]uint64
 	if len(q.Text) > 0 {
-		scores := ref.textScores(q.Text, q.Level)
+		scores, masks = ref.textScores(q.Text, q.Level, q.AnyText)
 		for id := range ranks {
 			if sc, ok := scores[id]; ok {
 				ranks[id] = sc
@@ -616,6 +643,9 @@ func (ref reference) search(q Query) Result {
 				delete(ranks, id)
 			}
 		}
+	}
+	for id, r := range ranks {
+		ranks[id] = ref.boosted(ref[id], r, &q)
 	}
 	var cand []Doc
 	for id := range ranks {
@@ -680,10 +710,17 @@ func (ref reference) search(q Query) Result {
 	if q.Near != nil {
 		res.Distances = []float64{}
 	}
+	if len(q.Text) > 0 {
+		res.TextRanks, res.TermMasks = []float64{}, []uint64{}
+	}
 	for i := off; i < len(hits) && i < off+lim; i++ {
 		d := hits[i]
 		res.IDs = append(res.IDs, d.ID)
 		res.Ranks = append(res.Ranks, ranks[d.ID])
+		if len(q.Text) > 0 {
+			res.TextRanks = append(res.TextRanks, scores[d.ID])
+			res.TermMasks = append(res.TermMasks, masks[d.ID])
+		}
 		if n := q.Near; n != nil {
 			res.Distances = append(res.Distances, haversine(n.Lat, n.Lon, d.Geo.Lat, d.Geo.Lon))
 		}
@@ -785,11 +822,36 @@ func randomQuery(r *rand.Rand, ids []int64) Query {
 			q.Text = append(q.Text, TextTerm{Stem: randomTerms[r.IntN(len(randomTerms))], Prefix: r.IntN(3) == 0})
 		}
 	}
+	// Drawn last, so that the draws above stay those of the queries
+	// before these fields existed.
+	q.AnyText = r.IntN(2) == 0
+	adds := []float64{0.5, 1, 2.25, -1, 0, math.NaN(), math.Inf(1)}
+	if r.IntN(3) == 0 {
+		for range 1 + r.IntN(3) {
+			q.Boosts = append(q.Boosts, Boost{Facet: facets[r.IntN(len(facets))], Value: fmt.Sprintf("v%d", r.IntN(7)), Add: adds[r.IntN(len(adds))]})
+		}
+	}
+	if r.IntN(4) == 0 && len(ids) > 0 {
+		q.IDBoosts = map[int64]float64{}
+		for range 1 + r.IntN(5) {
+			q.IDBoosts[ids[r.IntN(len(ids))]] = adds[r.IntN(len(adds))]
+		}
+		q.IDBoosts[-1000] = 3 // unknown
+	}
+	if r.IntN(5) == 0 && len(ids) > 0 {
+		for range 1 + r.IntN(5) {
+			q.Exclude = append(q.Exclude, ids[r.IntN(len(ids))])
+		}
+		q.Exclude = append(q.Exclude, -1000)
+	}
 	return q
 }
 
 func sameResult(got, want Result) bool {
 	if got.Total != want.Total || !slices.Equal(got.IDs, want.IDs) || !slices.Equal(got.Ranks, want.Ranks) {
+		return false
+	}
+	if (got.TermMasks == nil) != (want.TermMasks == nil) || !slices.Equal(got.TermMasks, want.TermMasks) || !slices.Equal(got.TextRanks, want.TextRanks) {
 		return false
 	}
 	if (got.Distances == nil) != (want.Distances == nil) || len(got.Distances) != len(want.Distances) {

@@ -58,10 +58,27 @@ type Query struct {
 	// seen at Level. A prefix term's matching word is a Name word if any
 	// is. The sum runs in term order, so that a score is the same from one
 	// search to the next.
-	Text    []TextTerm
+	Text []TextTerm
+	// AnyText makes Text keep the documents matching at least one term
+	// instead of every term; the relevance then sums over the terms a
+	// document matches (idf and lengths as above, df still counting every
+	// document at Level that matches the term).
+	AnyText bool
 	Filters []Filter
 	Ranges  []Range
 	Near    *Near
+	// Exclude lists documents never returned nor counted.
+	Exclude []int64
+	// Boosts and IDBoosts add to the rank of the documents they name: a
+	// Boost to those having its facet value visible at Level and not
+	// expired (as a Filter would keep them), an IDBoost to its document.
+	// The rank of a document is its base rank (the Text relevance, or else
+	// its Ranks entry, or else 0), then each Boost it has in order, then
+	// its IDBoost: a fixed order of additions, so that ranks are the same
+	// from one search to the next. Adds that are NaN or infinite are
+	// ignored.
+	Boosts   []Boost
+	IDBoosts map[int64]float64
 	// Facets lists the facets to count.
 	Facets []string
 	// ByRank orders by rank (best first), then SortKey, then ID; otherwise
@@ -73,6 +90,16 @@ type Query struct {
 	// With a zero Now no term has expired.
 	Now time.Time
 }
+
+// Boost is a rank bonus for the documents having one facet value.
+type Boost struct {
+	Facet, Value string
+	Add          float64
+}
+
+// MaxMaskTerms is the number of Text terms Result.TermMasks can tell:
+// terms past it are matched and scored, but never in a mask.
+const MaxMaskTerms = 64
 
 // DefaultLimit is the page size of a Query without Limit.
 const DefaultLimit = 20
@@ -90,8 +117,14 @@ type Result struct {
 	// IDs is the page, in order.
 	IDs []int64
 	// Ranks is parallel to IDs: the relevance of Query.Text, or else the
-	// ranks given with Match.
+	// ranks given with Match, plus the boosts (see Query.Boosts).
 	Ranks []float64
+	// TextRanks is parallel to IDs when the query has Text: the relevance
+	// of Text alone, without boosts.
+	TextRanks []float64
+	// TermMasks is parallel to IDs when the query has Text: bit i is set
+	// when the document matches Text[i], for i < MaxMaskTerms.
+	TermMasks []uint64
 	// Distances is parallel to IDs, in km, only when the query has Near.
 	Distances []float64
 	// Facets holds every asked facet, with an empty slice when no value
@@ -159,8 +192,9 @@ type scratch struct {
 
 	// The text terms: per term its matches and their Name words.
 	terms, names []bitmap
-	tmp          bitmap
+	tmp, union   bitmap
 	score        scorer
+	boosts       []activeBoost
 }
 
 // activeFilter is a filter resolved to its slots (nil: none).
@@ -216,22 +250,45 @@ func (x *Index) search(q *Query) Result {
 		res.Facets[name] = x.count(name, mask, lvl, sc)
 	}
 
-	if text && q.ByRank && res.Total > 0 {
-		sc.score.rankAll(full, rank)
-		ranked = true
+	// With ByRank, every hit's rank is computed for the page's selection;
+	// otherwise only the page's.
+	boosts := x.boosts(q, lvl, sc)
+	boosted := len(boosts) > 0 || len(q.IDBoosts) > 0
+	all := false // rank holds every hit's final rank
+	if q.ByRank && res.Total > 0 && (text || boosted) {
+		switch {
+		case text:
+			sc.score.rankAll(full, rank)
+		case q.All:
+			zeroRanks(full, rank)
+		}
+		if boosted {
+			x.boostAll(full, rank, boosts, q.IDBoosts)
+		}
+		ranked, all = true, true
 	}
 	page := x.page(q, full, res.Total, rank, ranked, sc)
-	if text && !ranked {
-		for _, s := range page {
-			rank[s] = sc.score.score(s)
-		}
-	}
 	res.IDs = make([]int64, len(page))
 	res.Ranks = make([]float64, len(page))
 	for i, s := range page {
 		res.IDs[i] = x.docs[s].id
-		if rank != nil {
+		switch {
+		case all:
 			res.Ranks[i] = rank[s]
+		case text:
+			res.Ranks[i] = x.boost(s, sc.score.score(s), boosts, q.IDBoosts)
+		case !q.All:
+			res.Ranks[i] = x.boost(s, rank[s], boosts, q.IDBoosts)
+		default:
+			res.Ranks[i] = x.boost(s, 0, boosts, q.IDBoosts)
+		}
+	}
+	if text {
+		res.TextRanks = make([]float64, len(page))
+		res.TermMasks = make([]uint64, len(page))
+		for i, s := range page {
+			res.TextRanks[i] = sc.score.score(s)
+			res.TermMasks[i] = sc.score.mask(s)
 		}
 	}
 	if n := q.Near; n != nil {
@@ -243,14 +300,15 @@ func (x *Index) search(q *Query) Result {
 	return res
 }
 
-// candidates returns the match (or every document) narrowed by the text
-// terms, the ranges and Near, which apply to every count, and the ranks by
-// slot (nil with All and no Text; with Text, left for the caller to fill
-// from sc.score). ranked reports a non-zero rank from Match.
+// candidates returns the match (or every document) less Exclude, narrowed
+// by the text terms, the ranges and Near, which apply to every count, and
+// the ranks by slot (nil with All, no Text and no boosts; with Text, left
+// for the caller to fill from sc.score). ranked reports a non-zero rank
+// from Match.
 func (x *Index) candidates(q *Query, lvl Level, nw int, sc *scratch) (cand bitmap, rank []float64, ranked bool) {
 	sc.cand = resize(sc.cand, nw)
 	cand = sc.cand
-	if !q.All || len(q.Text) > 0 {
+	if !q.All || len(q.Text) > 0 || len(q.Boosts) > 0 || len(q.IDBoosts) > 0 {
 		if cap(sc.rank) < len(x.docs) {
 			sc.rank = make([]float64, len(x.docs))
 		}
@@ -278,8 +336,13 @@ func (x *Index) candidates(q *Query, lvl Level, nw int, sc *scratch) (cand bitma
 			rank[s] = r
 		}
 	}
+	for _, id := range q.Exclude {
+		if s, ok := x.lookup(id); ok {
+			cand.clear(s)
+		}
+	}
 	if len(q.Text) > 0 {
-		x.matchText(q.Text, lvl, cand, sc)
+		x.matchText(q.Text, q.AnyText, lvl, cand, sc)
 		ranked = false // the text scores replace Match's ranks
 	}
 	for _, rg := range q.Ranges {

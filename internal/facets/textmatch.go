@@ -9,11 +9,14 @@ import (
 )
 
 // matchText narrows cand to the live slots matching every term at level
-// lvl, and prepares sc.score for them.
-func (x *Index) matchText(terms []TextTerm, lvl Level, cand bitmap, sc *scratch) {
+// lvl (any of them, with anyTerm), and prepares sc.score for them.
+func (x *Index) matchText(terms []TextTerm, anyTerm bool, lvl Level, cand bitmap, sc *scratch) {
 	nw := len(cand)
 	for len(sc.terms) < len(terms) {
 		sc.terms, sc.names = append(sc.terms, nil), append(sc.names, nil)
+	}
+	if anyTerm {
+		sc.union = resize(sc.union, nw)
 	}
 	c := &sc.score
 	c.idf = c.idf[:0]
@@ -22,11 +25,15 @@ func (x *Index) matchText(terms []TextTerm, lvl Level, cand bitmap, sc *scratch)
 		has, name := resize(sc.terms[i], nw), resize(sc.names[i], nw)
 		sc.terms[i], sc.names[i] = has, name
 		df := 0
-		if cand.any() { // once nothing is left, the other terms do not matter
+		if anyTerm || cand.any() { // once nothing is left, the other terms do not matter
 			x.text.match(term, lvl, has, name, &sc.tmp)
 			has.and(x.alive)
 			df = has.count()
-			cand.and(has)
+			if anyTerm {
+				sc.union.or(has)
+			} else {
+				cand.and(has)
+			}
 		}
 		idf := 0.0
 		if df > 0 {
@@ -34,7 +41,12 @@ func (x *Index) matchText(terms []TextTerm, lvl Level, cand bitmap, sc *scratch)
 		}
 		c.idf = append(c.idf, idf)
 	}
-	c.names, c.lens, c.lvl = sc.names[:len(terms)], x.text.lens, lvl
+	if anyTerm {
+		cand.and(sc.union)
+	}
+	c.any = anyTerm
+	c.has, c.names = sc.terms[:len(terms)], sc.names[:len(terms)]
+	c.lens, c.lvl = x.text.lens, lvl
 	c.avg = float64(x.text.sums[lvl]) / n
 	if !(c.avg > 0) {
 		c.avg = 1 // no visible word anywhere: nothing matched
@@ -45,6 +57,8 @@ func (x *Index) matchText(terms []TextTerm, lvl Level, cand bitmap, sc *scratch)
 // documents of one search.
 type scorer struct {
 	idf   []float64 // per term
+	any   bool      // Query.AnyText: a term counts only where it matches
+	has   []bitmap  // per term, the slots matching it
 	names []bitmap  // per term, the slots whose matching word is a Name word
 	lens  [][numLevels]uint32
 	lvl   Level
@@ -57,21 +71,66 @@ type scorer struct {
 func (c *scorer) score(s int32) float64 {
 	sum := 0.0
 	for i, idf := range c.idf {
-		if c.names[i].has(s) {
+		switch {
+		case c.any && !c.has[i].has(s):
+		case c.names[i].has(s):
 			sum += float64(4 * idf)
-		} else {
+		default:
 			sum += idf
 		}
 	}
+	return c.norm(s, sum)
+}
+
+// norm divides the sum of slot s by its length normalisation.
+func (c *scorer) norm(s int32, sum float64) float64 {
 	return sum / (1 + 0.25*float64(c.lens[s][c.lvl])/c.avg)
+}
+
+// mask returns the terms slot s matches, as Result.TermMasks tells them.
+func (c *scorer) mask(s int32) uint64 {
+	var m uint64
+	for i, has := range c.has[:min(len(c.has), MaxMaskTerms)] {
+		if has.has(s) {
+			m |= 1 << i
+		}
+	}
+	return m
 }
 
 // rankAll sets rank for every slot of full.
 func (c *scorer) rankAll(full bitmap, rank []float64) {
+	if !c.any {
+		for w, word := range full {
+			for ; word != 0; word &= word - 1 {
+				s := int32(w<<6 + bits.TrailingZeros64(word))
+				rank[s] = c.score(s)
+			}
+		}
+		return
+	}
+	// Many terms, each matching part of the hits: summing term by term
+	// visits only the matches, and reads each bitmap in order. The sums
+	// are those of score, made in the same order.
+	zeroRanks(full, rank)
+	for i, idf := range c.idf {
+		if idf == 0 {
+			continue // matches nothing
+		}
+		add := [2]float64{idf, float64(4 * idf)}
+		has, name := c.has[i], c.names[i]
+		for w, word := range full {
+			m := word & has[w]
+			for nm := name[w]; m != 0; m &= m - 1 {
+				t := bits.TrailingZeros64(m)
+				rank[w<<6+t] += add[nm>>t&1]
+			}
+		}
+	}
 	for w, word := range full {
 		for ; word != 0; word &= word - 1 {
 			s := int32(w<<6 + bits.TrailingZeros64(word))
-			rank[s] = c.score(s)
+			rank[s] = c.norm(s, rank[s])
 		}
 	}
 }
