@@ -18,6 +18,7 @@ import (
 	"filiere/internal/demo"
 	"filiere/internal/directory"
 	"filiere/internal/mail"
+	"filiere/internal/matchmaking"
 	"filiere/internal/web"
 )
 
@@ -32,6 +33,7 @@ const demoSeed = 1
 const (
 	mailEvery     = 10 * time.Second
 	purgeEvery    = time.Hour
+	sweepEvery    = 5 * time.Minute
 	shutdownGrace = 10 * time.Second
 )
 
@@ -100,13 +102,15 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	debug.FreeOSMemory()
+	desk := matchmaking.New(d, dir, users, cfg.BaseURL)
 	srv, err := web.New(web.Deps{
-		DB:        d,
-		Auth:      users,
-		Directory: dir,
-		Config:    cfg,
-		Logger:    logger,
-		Version:   buildVersion(),
+		DB:          d,
+		Auth:        users,
+		Directory:   dir,
+		Matchmaking: desk,
+		Config:      cfg,
+		Logger:      logger,
+		Version:     buildVersion(),
 	})
 	if err != nil {
 		return err
@@ -122,6 +126,7 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { sender.Run(bgCtx, mailEvery) })
 	bg.Go(func() { purgeLoop(bgCtx, users, logger) })
+	bg.Go(func() { sweepLoop(bgCtx, desk, logger) })
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -199,6 +204,25 @@ func purgeLoop(ctx context.Context, users *auth.Service, logger *slog.Logger) {
 	for {
 		if err := users.Purge(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("purge expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sweepLoop runs the matchmaking desk's deadlines (reminders, expiry,
+// follow-ups) every sweepEvery until ctx ends.
+func sweepLoop(ctx context.Context, desk *matchmaking.Service, logger *slog.Logger) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		if r, err := desk.Sweep(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("matchmaking sweep", "err", err)
+		} else if r.Reminded+r.Expired+r.FollowedUp > 0 {
+			logger.Info("matchmaking sweep", "reminded", r.Reminded, "expired", r.Expired, "followed_up", r.FollowedUp)
 		}
 		select {
 		case <-ctx.Done():

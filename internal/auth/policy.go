@@ -17,6 +17,8 @@ const (
 	ActOrgValidate Action = "organisations.validate" // the team: accept or reject members' edits of public fields
 	ActTaxonomy    Action = "taxonomy.manage"        // the team: add, relabel and merge taxonomy terms
 	ActMetrics     Action = "ops.metrics"            // the team: operational metrics
+	ActNeedPost    Action = "needs.post"             // buyers, members and the team: post a need to the matchmaking desk
+	ActNeedsManage Action = "needs.manage"           // the team: the desk's queue, shortlists, settings, statistics
 )
 
 // Rule says who may perform an action.
@@ -45,6 +47,8 @@ var Policy = map[Action]Rule{
 	ActOrgValidate: {Roles: team},
 	ActTaxonomy:    {Roles: team},
 	ActMetrics:     {Roles: team},
+	ActNeedPost:    {Roles: []Role{RoleAdmin, RoleStaff, RoleBuyer, RoleMember}},
+	ActNeedsManage: {Roles: team},
 }
 
 // Known reports whether the Policy has an entry for a.

@@ -73,6 +73,8 @@ func TestPolicyAnswers(t *testing.T) {
 		auth.ActOrgValidate: {admin: true, staff: true},
 		auth.ActTaxonomy:    {admin: true, staff: true},
 		auth.ActMetrics:     {admin: true, staff: true},
+		auth.ActNeedPost:    {admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true},
+		auth.ActNeedsManage: {admin: true, staff: true},
 	}
 	if len(table) != len(auth.Policy) {
 		t.Fatalf("the table pins %d actions, Policy has %d: add the new ones here", len(table), len(auth.Policy))

@@ -439,3 +439,22 @@ func TestUnansweredProvidersAreRemindedThenExpire(t *testing.T) {
 		}
 	})
 }
+
+func TestThePublicFormTakesFiveNeedsAnHourFromOneAddress(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		k := newDesk(t, d)
+		from := audit.WithActor(context.Background(), audit.Actor{Label: "public", IP: "203.0.113.9"})
+		for i := range matchmaking.PublicPerHour {
+			if _, err := k.mm.Submit(from, nil, need(), false); err != nil {
+				t.Fatalf("need %d: %v", i+1, err)
+			}
+		}
+		if _, err := k.mm.Submit(from, nil, need(), false); !errors.Is(err, matchmaking.ErrRateLimited) {
+			t.Errorf("sixth need in the hour: %v", err)
+		}
+		other := audit.WithActor(context.Background(), audit.Actor{Label: "public", IP: "203.0.113.10"})
+		if _, err := k.mm.Submit(other, nil, need(), false); err != nil {
+			t.Errorf("another address: %v", err)
+		}
+	})
+}

@@ -24,6 +24,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"filiere/internal/audit"
 	"filiere/internal/auth"
 	"filiere/internal/db"
 	"filiere/internal/directory"
@@ -334,6 +335,14 @@ func boolInt(b bool) int {
 // db.ErrNotFound instead (404), so that its existence does not leak.
 var ErrNotAllowed = errors.New("matchmaking: not allowed")
 
+// ErrRateLimited is returned when the public form was used too often from
+// the same address in the last hour.
+var ErrRateLimited = errors.New("matchmaking: too many needs from this address, try again later")
+
+// PublicPerHour is how many needs the public form takes per hour from one
+// IP address.
+const PublicPerHour = 5
+
 // ErrState is returned when a step does not fit the need's or the
 // candidate's current state (a closed need, an answer after the deadline).
 var ErrState = errors.New("matchmaking: not possible in the current state")
@@ -356,6 +365,18 @@ func (s *Service) Submit(ctx context.Context, who *auth.User, in Input, api bool
 	}
 	if err := s.validateInput(ctx, in, who == nil || staff, s.today()); err != nil {
 		return Need{}, err
+	}
+	if who == nil {
+		// The audit log records the address of every need posted.
+		var k int
+		ip := audit.ActorFrom(ctx).IP
+		if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE entity = 'need' AND action = 'create' AND ip = ? AND at > ?",
+			ip, audit.Now().Add(-time.Hour)).Scan(&k); err != nil {
+			return Need{}, fmt.Errorf("matchmaking: submit: %w", err)
+		}
+		if k >= PublicPerHour {
+			return Need{}, ErrRateLimited
+		}
 	}
 	set, err := s.Settings(ctx)
 	if err != nil {

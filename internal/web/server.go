@@ -12,6 +12,7 @@ import (
 	"filiere/internal/config"
 	"filiere/internal/db"
 	"filiere/internal/directory"
+	"filiere/internal/matchmaking"
 )
 
 // Deps are the services the web layer calls.
@@ -19,9 +20,12 @@ type Deps struct {
 	DB        *db.DB
 	Auth      *auth.Service
 	Directory *directory.Store
-	Config    config.Config
-	Logger    *slog.Logger
-	Version   string
+	// Matchmaking is the business desk; New makes one over DB, Directory
+	// and Auth when it is nil.
+	Matchmaking *matchmaking.Service
+	Config      config.Config
+	Logger      *slog.Logger
+	Version     string
 }
 
 // Server serves filiere over HTTP.
@@ -50,6 +54,9 @@ func New(deps Deps) (*Server, error) {
 	}
 	if deps.DB == nil || deps.Auth == nil || deps.Directory == nil {
 		return nil, fmt.Errorf("web: DB, Auth and Directory are required")
+	}
+	if deps.Matchmaking == nil {
+		deps.Matchmaking = matchmaking.New(deps.DB, deps.Directory, deps.Auth, deps.Config.BaseURL)
 	}
 	s := &Server{Deps: deps, mux: http.NewServeMux()}
 	var err error
