@@ -287,6 +287,17 @@ func TestAPublicNeedGoesFromTheFormToAnIntroductionAndItsOutcome(t *testing.T) {
 			tot.OrderValue != 1_250_000 || tot.AcceptanceRate() != 1 || len(st.ByMonth) != 1 || st.ByMonth[0].Month != "2026-03" {
 			t.Errorf("stats: %+v by month %+v", tot, st.ByMonth)
 		}
+		intros, err := k.mm.Introductions(ctx, matchmaking.IntroductionFilter{ProviderOrgID: k.sterilix.ID})
+		if err != nil || len(intros) != 1 || intros[0].BuyerEmail != "alice@medbuy.example" || intros[0].ProviderEmail != "jane@sterilix.example" ||
+			intros[0].BuyerOutcome != matchmaking.OutcomeOrderWon || intros[0].ProviderOutcome != "" {
+			t.Errorf("introductions of the provider: %+v %v", intros, err)
+		}
+		if none, _ := k.mm.Introductions(ctx, matchmaking.IntroductionFilter{ProviderOrgID: k.moulage.ID}); len(none) != 0 {
+			t.Errorf("another provider's introductions: %+v", none)
+		}
+		if none, _ := k.mm.Introductions(ctx, matchmaking.IntroductionFilter{}); len(none) != 0 {
+			t.Errorf("an empty filter lists %d", len(none))
+		}
 		tl, err := k.mm.Timeline(ctx, n.ID)
 		if err != nil {
 			t.Fatal(err)

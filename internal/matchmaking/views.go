@@ -290,3 +290,74 @@ func (s *Service) AttachmentData(ctx context.Context, needID, id int64) (Attachm
 	}
 	return a, data, nil
 }
+
+// Introduction is a buyer and a provider put in touch, with both sides'
+// contact details (both consented).
+type Introduction struct {
+	NeedID          int64
+	Reference       string
+	Title           string
+	CandidateID     int64
+	OrganisationID  int64
+	Provider        string // the provider organisation's name
+	ProviderName    string
+	ProviderEmail   string
+	ProviderPhone   string
+	BuyerName       string
+	BuyerCompany    string
+	BuyerEmail      string
+	BuyerPhone      string
+	IntroducedAt    time.Time
+	BuyerOutcome    string // what each side reported, "" until then
+	ProviderOutcome string
+}
+
+// IntroductionFilter says whose introductions to list: a buyer's (the
+// needs they posted), a provider organisation's, or every one (staff).
+type IntroductionFilter struct {
+	BuyerUserID   int64
+	ProviderOrgID int64
+	All           bool
+}
+
+// Introductions lists introductions, the latest first. A filter naming
+// neither a buyer, a provider nor All lists nothing.
+func (s *Service) Introductions(ctx context.Context, f IntroductionFilter) ([]Introduction, error) {
+	var conds []string
+	var args []any
+	if f.BuyerUserID != 0 {
+		conds, args = append(conds, "n.buyer_user_id = ?"), append(args, f.BuyerUserID)
+	}
+	if f.ProviderOrgID != 0 {
+		conds, args = append(conds, "c.organisation_id = ?"), append(args, f.ProviderOrgID)
+	}
+	if len(conds) == 0 && !f.All {
+		return nil, nil
+	}
+	where := "c.introduced_at IS NOT NULL"
+	if len(conds) > 0 {
+		where += " AND (" + strings.Join(conds, " OR ") + ")"
+	}
+	rows, err := s.db.Query(ctx, `SELECT n.id, n.reference, n.title, c.id, c.organisation_id, o.name, c.responder_name,
+		c.responder_email, c.responder_phone, n.buyer_name, n.buyer_company, n.buyer_email, n.buyer_phone, c.introduced_at,
+		COALESCE((SELECT outcome FROM need_outcomes WHERE candidate_id = c.id AND side = 'buyer'), ''),
+		COALESCE((SELECT outcome FROM need_outcomes WHERE candidate_id = c.id AND side = 'provider'), '')
+		FROM need_candidates c JOIN needs n ON n.id = c.need_id JOIN organisations o ON o.id = c.organisation_id
+		WHERE `+where+` ORDER BY c.introduced_at DESC, c.id DESC LIMIT 500`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("matchmaking: introductions: %w", err)
+	}
+	defer rows.Close()
+	var out []Introduction
+	for rows.Next() {
+		var in Introduction
+		if err := rows.Scan(&in.NeedID, &in.Reference, &in.Title, &in.CandidateID, &in.OrganisationID, &in.Provider,
+			&in.ProviderName, &in.ProviderEmail, &in.ProviderPhone, &in.BuyerName, &in.BuyerCompany, &in.BuyerEmail,
+			&in.BuyerPhone, &in.IntroducedAt, &in.BuyerOutcome, &in.ProviderOutcome); err != nil {
+			return nil, fmt.Errorf("matchmaking: introductions: %w", err)
+		}
+		in.IntroducedAt = in.IntroducedAt.UTC()
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}

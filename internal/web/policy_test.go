@@ -75,6 +75,10 @@ var routePolicy = map[string]string{
 	"GET /api/v1/me":                           "DAAAAAA",
 	"GET /api/v1/organisations":                "AAAAAAA",
 	"GET /api/v1/organisations/{id}":           "AAAAAAA",
+	"POST /api/v1/needs":                       "DAAAADD",
+	"GET /api/v1/needs":                        "DAAAAAA",
+	"GET /api/v1/needs/{id}":                   "DAAAAAA",
+	"GET /api/v1/introductions":                "DAAAAAA",
 	"/api/":                                    "AAAAAAA",
 }
 

@@ -70,5 +70,6 @@ func (s *Server) registerRoutes() {
 	s.handleAPI("GET /api/v1/me", auth.ActSignedIn, s.apiMe)
 	s.handleAPI("GET /api/v1/organisations", auth.ActOrgView, s.apiOrganisations)
 	s.handleAPI("GET /api/v1/organisations/{id}", auth.ActOrgView, s.apiOrganisation)
+	s.needAPIRoutes()
 	s.handleAPI("/api/", auth.ActPublic, s.apiNotFound)
 }
