@@ -3,7 +3,9 @@
 // sectors, kinds, colleges and cities, each with its competency profile
 // (value-chain steps, technology bricks, bands, SIRET, keywords; services,
 // certifications, capacities and equipment for the about 100 solution
-// providers), about 1,000 contacts, and one login per role. GenerateDirectory
+// providers), about 1,000 contacts, one login per role, and a year of the
+// matchmaking desk (needs in every state, answers, introductions and
+// outcomes, made through the desk's own workflow). GenerateDirectory
 // writes a directory of any size in the same style for benchmarks. The data
 // derive from a seed alone: the same seed always yields the same rows, so
 // screenshots, tests and benchmarks can rely on them.
@@ -14,6 +16,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"filiere/internal/audit"
 	"filiere/internal/auth"
@@ -34,6 +37,7 @@ type Result struct {
 	Organisations int
 	People        int
 	Users         int
+	Needs         int     // matchmaking needs, in every state
 	Logins        []Login // one per role, in auth.Roles order
 }
 
@@ -116,6 +120,9 @@ func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (
 		if a.login {
 			res.Logins = append(res.Logins, Login{Role: string(a.role), Email: a.email, Password: a.password, Name: a.name, Organisation: orgName})
 		}
+	}
+	if res.Needs, err = generateNeeds(ctx, d, users, seed, time.Now().UTC().Truncate(time.Minute)); err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"filiere/internal/audit"
 	"filiere/internal/auth"
@@ -17,6 +18,7 @@ import (
 	"filiere/internal/db/dbtest"
 	"filiere/internal/demo"
 	"filiere/internal/directory"
+	"filiere/internal/matchmaking"
 )
 
 // cheapUsers is an account service with Argon2 costs a test can afford.
@@ -175,7 +177,7 @@ func TestGeneratedClusterIsARealisticHealthCluster(t *testing.T) {
 		}
 
 		// Before any login, which is audited too.
-		entries, total, err := audit.List(ctx, d, audit.Filter{})
+		entries, total, err := audit.List(ctx, d, audit.Filter{Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,8 +191,14 @@ func TestGeneratedClusterIsARealisticHealthCluster(t *testing.T) {
 				generated++
 			}
 		}
-		if generated != 1 || total != 1+res.Users {
-			t.Errorf("audit: %d generate rows, %d rows in all for %d users", generated, total, res.Users)
+		// Besides the generation and the accounts, only the matchmaking
+		// desk's steps (each audited like any change).
+		var needRows int
+		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE entity IN ('need', 'matchmaking_settings')").Scan(&needRows); err != nil {
+			t.Fatal(err)
+		}
+		if generated != 1 || needRows < res.Needs || total != 1+res.Users+needRows {
+			t.Errorf("audit: %d generate rows, %d rows in all for %d users and %d need rows", generated, total, res.Users, needRows)
 		}
 		checkNames(t, orgs)
 		checkPeople(t, d, store, orgs)
@@ -419,4 +427,57 @@ func BenchmarkGenerate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestTheDemoDeskHasNeedsInEveryStateAndLiveStatistics(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		res := generate(t, d, 7)
+		if res.Needs < 30 {
+			t.Fatalf("%d needs", res.Needs)
+		}
+		ctx := context.Background()
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := d.QueryRow(ctx, q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, st := range matchmaking.Statuses {
+			if n := count("SELECT COUNT(*) FROM needs WHERE status = '" + st + "'"); n == 0 {
+				t.Errorf("no need %s", st)
+			}
+		}
+		for _, st := range []string{"notified", "accepted", "declined", "expired", "removed"} {
+			if n := count("SELECT COUNT(*) FROM need_candidates WHERE state = '" + st + "'"); n == 0 {
+				t.Errorf("no candidate %s", st)
+			}
+		}
+		if n := count("SELECT COUNT(*) FROM need_candidates WHERE introduced_at IS NOT NULL"); n < 5 {
+			t.Errorf("%d introductions", n)
+		}
+		if n := count("SELECT COUNT(*) FROM need_outcomes WHERE outcome = 'order_won' AND amount > 0"); n == 0 {
+			t.Error("no order won")
+		}
+		if n := count("SELECT COUNT(*) FROM outbox"); n != 0 {
+			t.Errorf("the demo left %d mails to send", n)
+		}
+		// The buyer login has needs of its own; the member login's
+		// organisation was asked about some.
+		if n := count("SELECT COUNT(*) FROM needs n JOIN users u ON u.id = n.buyer_user_id WHERE u.email = 'buyer@demo.filiere.example'"); n == 0 {
+			t.Error("the buyer login posted nothing")
+		}
+		if n := count(`SELECT COUNT(*) FROM need_candidates c JOIN users u ON u.organisation_id = c.organisation_id
+			WHERE u.email = 'member@demo.filiere.example' AND c.state <> 'proposed' AND c.state <> 'removed'`); n == 0 {
+			t.Error("the member login's organisation was never asked")
+		}
+		st, err := matchmaking.New(d, directory.NewStore(d), cheapUsers(d), "http://x").Stats(ctx, time.Now().AddDate(-1, 0, -7), time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.ByMonth) < 10 || st.Total.Introductions == 0 || st.Total.OrderValue == 0 || st.Total.AcceptanceRate() == 0 {
+			t.Errorf("statistics: %d months, %+v", len(st.ByMonth), st.Total)
+		}
+	})
 }

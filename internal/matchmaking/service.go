@@ -237,6 +237,10 @@ func (s *Service) BuyerURL(n Need) string {
 	return s.baseURL + "/needs/track/" + s.token("buyer", n.ID)
 }
 
+// VerifyToken is the signed token of the link that confirms a public
+// need's e-mail address (the demo and the tests confirm with it).
+func (s *Service) VerifyToken(n Need) string { return s.token("verify", n.ID) }
+
 // BuyerToken is the signed token of the buyer's link.
 func (s *Service) BuyerToken(n Need) string { return s.token("buyer", n.ID) }
 
