@@ -44,6 +44,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "search" {
 		return runSearch(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "match" {
+		return runMatch(ctx, args[1:], stdout)
+	}
 	fs := flag.NewFlagSet("filiere-bench", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a fresh temporary SQLite file filled with the demo cluster)")
 	duration := fs.Duration("duration", 10*time.Second, "measured time per scenario")

@@ -58,6 +58,17 @@ var needTemplates = []needTemplate{
 		"medtech", []string{"sv.regulatory"}, nil, nil, "", 35_000},
 }
 
+// SampleNeeds returns the needs the demo posts (in French), for
+// benchmarks that rank realistic needs.
+func SampleNeeds() []matchmaking.Input {
+	out := make([]matchmaking.Input, 0, len(needTemplates))
+	for _, t := range needTemplates {
+		out = append(out, matchmaking.Input{Title: t.title, Description: t.description, Lang: "fr", Sector: t.sector,
+			Bricks: t.bricks, Certifications: t.certifications, Capacities: t.capacities, Quantities: t.quantities})
+	}
+	return out
+}
+
 // buyerCompanies are the buyers of the needs staff enter by phone or at
 // trade fairs, and of the public ones.
 var buyerCompanies = []struct{ company, name string }{
