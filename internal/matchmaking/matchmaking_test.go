@@ -469,3 +469,75 @@ func TestThePublicFormTakesFiveNeedsAnHourFromOneAddress(t *testing.T) {
 		}
 	})
 }
+
+func TestPastSuccessfulIntroductionsLiftAProviderAndTheOrderIsStable(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		k := newDesk(t, d)
+		// Two providers with the same profile: without history, name order.
+		twin := func(name string) directory.Organisation {
+			o, err := k.dir.CreateOrganisation(ctx, directory.Organisation{Name: name, Kind: "sme", Membership: directory.Member,
+				City: "Lyon", Sectors: []string{"pharma"}, DescriptionFR: "Conditionnement pharmaceutique en blisters et sérialisation."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		a, b := twin("Blister Alpha"), twin("Blister Beta")
+		in := matchmaking.Input{Title: "Conditionnement en blisters", Description: "Conditionnement pharmaceutique en blisters.", Sector: "pharma",
+			BuyerName: "Alice", BuyerEmail: "alice@medbuy.example"}
+		n, err := k.mm.Submit(ctx, &k.staff, in, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		order := func() []string {
+			t.Helper()
+			got, err := k.mm.Rank(ctx, n, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range got {
+				names = append(names, c.Name)
+			}
+			return names
+		}
+		if got := order(); len(got) < 2 || got[0] != "Blister Alpha" || got[1] != "Blister Beta" {
+			t.Fatalf("without history: %q", got)
+		}
+		// Beta won an order through an earlier introduction.
+		old, err := k.mm.Submit(ctx, &k.staff, in, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := k.mm.AddCandidate(ctx, old.ID, b.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.mm.ValidateShortlist(ctx, old.ID); err != nil {
+			t.Fatal(err)
+		}
+		cands, _ := k.mm.Candidates(ctx, old.ID)
+		if _, err := k.mm.Respond(ctx, cands[0].ID, true, "", matchmaking.Responder{Name: "B"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.mm.Decide(ctx, old.ID, cands[0].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := k.mm.ReportOutcome(ctx, matchmaking.Outcome{CandidateID: cands[0].ID, Side: matchmaking.SideProvider, Outcome: matchmaking.OutcomeOrderWon}); err != nil {
+			t.Fatal(err)
+		}
+		first := order()
+		if first[0] != "Blister Beta" || first[1] != "Blister Alpha" {
+			t.Errorf("with Beta's past order: %q", first)
+		}
+		for range 5 {
+			if again := order(); !slices.Equal(again, first) {
+				t.Fatalf("the order changed: %q then %q", first, again)
+			}
+		}
+		// The buyer's own organisation is never proposed.
+		n.BuyerOrgID = a.ID
+		if got := order(); slices.Contains(got, "Blister Alpha") {
+			t.Errorf("the buyer's own organisation is proposed: %q", got)
+		}
+	})
+}
