@@ -231,7 +231,7 @@ func generateNeeds(ctx context.Context, d *db.DB, users *auth.Service, seed uint
 			if !c.Introduced() || !c.FollowupAt.IsZero() {
 				continue
 			}
-			o := matchmaking.Outcome{CandidateID: c.ID, Side: matchmaking.SideBuyer, Outcome: matchmaking.OutcomeNoContact}
+			o := matchmaking.Outcome{NeedID: n.ID, CandidateID: c.ID, Side: matchmaking.SideBuyer, Outcome: matchmaking.OutcomeNoContact}
 			switch p := r.Float64(); {
 			case p < 0.35:
 				o.Outcome, o.Amount = matchmaking.OutcomeOrderWon, int64(5_000+r.IntN(95_000))*100

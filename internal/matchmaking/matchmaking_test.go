@@ -273,10 +273,10 @@ func TestAPublicNeedGoesFromTheFormToAnIntroductionAndItsOutcome(t *testing.T) {
 		if r, _ := k.mm.Sweep(ctx); r.FollowedUp != 0 {
 			t.Errorf("follow-up sent twice")
 		}
-		if err := k.mm.ReportOutcome(ctx, matchmaking.Outcome{CandidateID: c.ID, Side: matchmaking.SideBuyer, Outcome: matchmaking.OutcomeOrderWon, Amount: 1_250_000}); err != nil {
+		if err := k.mm.ReportOutcome(ctx, matchmaking.Outcome{NeedID: n.ID, CandidateID: c.ID, Side: matchmaking.SideBuyer, Outcome: matchmaking.OutcomeOrderWon, Amount: 1_250_000}); err != nil {
 			t.Fatal(err)
 		}
-		if err := k.mm.ReportOutcome(ctx, matchmaking.Outcome{CandidateID: c.ID, Side: matchmaking.SideProvider, Outcome: matchmaking.OutcomeQuoteSent, Amount: 10}); err == nil {
+		if err := k.mm.ReportOutcome(ctx, matchmaking.Outcome{NeedID: n.ID, CandidateID: c.ID, Side: matchmaking.SideProvider, Outcome: matchmaking.OutcomeQuoteSent, Amount: 10}); err == nil {
 			t.Errorf("an amount with a quote was accepted")
 		}
 		st, err := k.mm.Stats(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
@@ -432,8 +432,12 @@ func TestUnansweredProvidersAreRemindedThenExpire(t *testing.T) {
 		if c.State != matchmaking.StateExpired {
 			t.Errorf("state %s", c.State)
 		}
-		if _, err := k.mm.Respond(ctx, c.ID, true, "", matchmaking.Responder{}); !errors.Is(err, matchmaking.ErrState) {
+		if _, err := k.mm.Respond(ctx, c.ID, true, "", matchmaking.Responder{Name: "Jane", Email: "jane@sterilix.example"}); !errors.Is(err, matchmaking.ErrState) {
 			t.Errorf("answer after expiry: %v", err)
+		}
+		// Accepting without a contact is refused: the buyer would have nobody to call.
+		if _, err := k.mm.Respond(ctx, c.ID, true, "", matchmaking.Responder{Name: "Jane", Email: "pas une adresse"}); err == nil {
+			t.Error("accepted with an invalid e-mail")
 		}
 		// Closing and reopening.
 		if err := k.mm.Close(ctx, n.ID, ""); err == nil {
@@ -516,13 +520,13 @@ func TestPastSuccessfulIntroductionsLiftAProviderAndTheOrderIsStable(t *testing.
 			t.Fatal(err)
 		}
 		cands, _ := k.mm.Candidates(ctx, old.ID)
-		if _, err := k.mm.Respond(ctx, cands[0].ID, true, "", matchmaking.Responder{Name: "B"}); err != nil {
+		if _, err := k.mm.Respond(ctx, cands[0].ID, true, "", matchmaking.Responder{Name: "B", Email: "b@blister.example"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := k.mm.Decide(ctx, old.ID, cands[0].ID, true); err != nil {
 			t.Fatal(err)
 		}
-		if err := k.mm.ReportOutcome(ctx, matchmaking.Outcome{CandidateID: cands[0].ID, Side: matchmaking.SideProvider, Outcome: matchmaking.OutcomeOrderWon}); err != nil {
+		if err := k.mm.ReportOutcome(ctx, matchmaking.Outcome{NeedID: old.ID, CandidateID: cands[0].ID, Side: matchmaking.SideProvider, Outcome: matchmaking.OutcomeOrderWon}); err != nil {
 			t.Fatal(err)
 		}
 		first := order()

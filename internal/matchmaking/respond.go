@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -27,10 +28,31 @@ func (s *Service) Respond(ctx context.Context, candidateID int64, accept bool, m
 		return Candidate{}, err
 	}
 	message = strings.TrimSpace(message)
+	who.Name, who.Email, who.Phone = strings.TrimSpace(who.Name), strings.ToLower(strings.TrimSpace(who.Email)), strings.TrimSpace(who.Phone)
+	var errs validate.Errors
 	if utf8.RuneCountInString(message) > 2000 {
-		var errs validate.Errors
 		errs.Add("message", "validate.too_long", 2000)
-		return Candidate{}, errs.Err()
+	}
+	// Whoever accepts is the contact the buyer receives: a name and an
+	// address are needed.
+	if accept {
+		switch {
+		case who.Name == "":
+			errs.Add("responder_name", "validate.required")
+		case utf8.RuneCountInString(who.Name) > maxShort:
+			errs.Add("responder_name", "validate.too_long", maxShort)
+		}
+		if who.Email == "" {
+			errs.Add("responder_email", "validate.required")
+		} else if a, err := mail.ParseAddress(who.Email); err != nil || a.Address != who.Email || len(who.Email) > 254 {
+			errs.Add("responder_email", "validate.email")
+		}
+	}
+	if utf8.RuneCountInString(who.Phone) > 30 {
+		errs.Add("responder_phone", "validate.too_long", 30)
+	}
+	if err := errs.Err(); err != nil {
+		return Candidate{}, err
 	}
 	var c Candidate
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
@@ -51,7 +73,7 @@ func (s *Service) Respond(ctx context.Context, candidateID int64, accept bool, m
 		if accept {
 			c.State = StateAccepted
 		}
-		c.ResponderName, c.ResponderEmail, c.ResponderPhone = strings.TrimSpace(who.Name), strings.TrimSpace(who.Email), strings.TrimSpace(who.Phone)
+		c.ResponderName, c.ResponderEmail, c.ResponderPhone = who.Name, who.Email, who.Phone
 		if _, err := tx.Exec(ctx, `UPDATE need_candidates SET state = ?, responded_at = ?, message = ?, responder_name = ?,
 			responder_email = ?, responder_phone = ? WHERE id = ?`, c.State, c.RespondedAt, c.Message, c.ResponderName,
 			c.ResponderEmail, c.ResponderPhone, c.ID); err != nil {
@@ -207,6 +229,7 @@ const (
 
 // Outcome is what one side reported.
 type Outcome struct {
+	NeedID      int64 // the need the introduction belongs to: a candidate of another need is not found
 	CandidateID int64
 	Side        string
 	Outcome     string
@@ -238,6 +261,9 @@ func (s *Service) ReportOutcome(ctx context.Context, o Outcome) error {
 		c, err := getCandidate(ctx, tx, o.CandidateID)
 		if err != nil {
 			return err
+		}
+		if c.NeedID != o.NeedID {
+			return db.ErrNotFound
 		}
 		if !c.Introduced() {
 			return ErrState

@@ -76,8 +76,11 @@ type Settings struct {
 	FollowupDays    int     // days after an introduction both sides are asked the outcome
 }
 
-// DefaultSettings are the settings until staff change them.
-var DefaultSettings = Settings{MemberBoost: 1.5, IntroBoost: 0.5, BrickBoost: 1, ShortlistSize: 10,
+// DefaultSettings are the settings until staff change them. The boosts are on the scale of the text relevance (directory.
+// DefaultMatchBoosts): the best text matches of a need score 15 to 25, a
+// wanted brick weighs as one rather specific word.
+var DefaultSettings = Settings{MemberBoost: directory.DefaultMatchBoosts.Member, IntroBoost: 2,
+	BrickBoost: directory.DefaultMatchBoosts.Brick, ShortlistSize: 10,
 	ResponseDays: 10, ReminderDays: 3, FollowupDays: 45}
 
 // Settings returns the desk's settings.

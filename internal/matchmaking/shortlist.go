@@ -241,7 +241,7 @@ func (s *Service) Rank(ctx context.Context, n Need, limit int) ([]directory.Cand
 	res, err := s.dir.Match(ctx, directory.MatchQuery{Text: text, Bricks: n.Bricks, Sector: n.Sector,
 		Certifications: n.Certifications, Capacities: n.Capacities, Region: n.Region, Near: n.Near, Km: float64(n.Km),
 		MembersOnly: !set.AllowNonMembers, Exclude: exclude,
-		Boosts:   directory.MatchBoosts{Member: set.MemberBoost, Brick: set.BrickBoost, Sector: 1},
+		Boosts:   directory.MatchBoosts{Member: set.MemberBoost, Brick: set.BrickBoost, Sector: directory.DefaultMatchBoosts.Sector},
 		IDBoosts: boosts, Limit: limit})
 	if err != nil {
 		return nil, err

@@ -199,15 +199,18 @@ const (
 // attachmentTypes are the accepted files, by sniffed type.
 var attachmentTypes = map[string]string{"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
-// AddAttachment joins a file to a need: a PDF, PNG or JPEG (recognised
-// from its content, not its name) of at most 5 MB, five per need.
-func (s *Service) AddAttachment(ctx context.Context, needID int64, filename string, data []byte) (Attachment, error) {
+// CheckAttachment says whether data may be joined to a need: a PDF, PNG
+// or JPEG (recognised from its content, not its name) of at most 5 MB. It
+// returns the content type, or the validate.Errors (field "attachment")
+// saying why not. Forms call it before submitting a need, so that a
+// refused file leaves no need behind.
+func CheckAttachment(data []byte) (string, error) {
 	var errs validate.Errors
 	ctype := http.DetectContentType(data)
 	if i := strings.IndexByte(ctype, ';'); i >= 0 {
 		ctype = ctype[:i]
 	}
-	ext, ok := attachmentTypes[ctype]
+	_, ok := attachmentTypes[ctype]
 	switch {
 	case len(data) == 0:
 		errs.Add("attachment", "validate.required")
@@ -216,6 +219,17 @@ func (s *Service) AddAttachment(ctx context.Context, needID int64, filename stri
 	case !ok || (ctype == "application/pdf" && !bytes.HasPrefix(data, []byte("%PDF-"))):
 		errs.Add("attachment", "matchmaking.attachment_type")
 	}
+	return ctype, errs.Err()
+}
+
+// AddAttachment joins a file to a need (see CheckAttachment), five per
+// need at most.
+func (s *Service) AddAttachment(ctx context.Context, needID int64, filename string, data []byte) (Attachment, error) {
+	ctype, err := CheckAttachment(data)
+	if err != nil {
+		return Attachment{}, err
+	}
+	ext := attachmentTypes[ctype]
 	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(filename, `\`, "/")))
 	name = strings.Map(func(r rune) rune {
 		if r < 32 || r == '"' || r == 127 {
@@ -229,11 +243,8 @@ func (s *Service) AddAttachment(ctx context.Context, needID int64, filename stri
 	if utf8.RuneCountInString(name) > 150 {
 		name = string([]rune(name)[:140]) + ext
 	}
-	if err := errs.Err(); err != nil {
-		return Attachment{}, err
-	}
 	a := Attachment{NeedID: needID, Filename: name, ContentType: ctype, Size: len(data), CreatedAt: s.stamp()}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		var k int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM need_attachments WHERE need_id = ?", needID).Scan(&k); err != nil {
 			return err

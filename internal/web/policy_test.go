@@ -80,11 +80,50 @@ var routePolicy = map[string]string{
 	"GET /api/v1/needs/{id}":                   "DAAAAAA",
 	"GET /api/v1/introductions":                "DAAAAAA",
 	"/api/":                                    "AAAAAAA",
+	// The business desk's pages (needs.go): the signed links are public,
+	// the domain checks their token (404 otherwise).
+	"GET /needs/post":                                "AAAAAAA",
+	"POST /needs/post":                               "AAAAAAA",
+	"GET /needs/posted":                              "AAAAAAA",
+	"GET /needs/verify/{token}":                      "AAAAAAA",
+	"GET /needs/track/{token}":                       "AAAAAAA",
+	"POST /needs/track/{token}/decide/{cid}":         "AAAAAAA",
+	"POST /needs/track/{token}/outcome/{cid}":        "AAAAAAA",
+	"GET /needs/track/{token}/attachments/{aid}":     "AAAAAAA",
+	"GET /needs/respond/{token}":                     "AAAAAAA",
+	"POST /needs/respond/{token}":                    "AAAAAAA",
+	"POST /needs/respond/{token}/outcome":            "AAAAAAA",
+	"GET /needs/respond/{token}/attachments/{aid}":   "AAAAAAA",
+	"GET /needs":                                     "DAAAAAA",
+	"GET /needs/new":                                 "DAAAADD",
+	"POST /needs/new":                                "DAAAADD",
+	"GET /needs/{id}":                                "DAAAAAA", // the domain answers 404 to whoever is neither its buyer nor shortlisted
+	"GET /needs/{id}/attachments/{aid}":              "DAAAAAA",
+	"POST /needs/{id}/{action}":                      "DAAAAAA",
+	"POST /needs/{id}/{action}/{cid}":                "DAAAAAA",
+	"GET /admin/needs":                               "DAADDDD",
+	"GET /admin/needs/new":                           "DAADDDD",
+	"POST /admin/needs/new":                          "DAADDDD",
+	"GET /admin/needs/stats":                         "DAADDDD",
+	"GET /admin/needs/stats.xlsx":                    "DAADDDD",
+	"GET /admin/needs/settings":                      "DAADDDD",
+	"POST /admin/needs/settings":                     "DAADDDD",
+	"GET /admin/needs/{id}":                          "DAADDDD",
+	"POST /admin/needs/{id}/propose":                 "DAADDDD",
+	"POST /admin/needs/{id}/candidates":              "DAADDDD",
+	"POST /admin/needs/{id}/candidates/{org}/note":   "DAADDDD",
+	"POST /admin/needs/{id}/candidates/{org}/remove": "DAADDDD",
+	"POST /admin/needs/{id}/shortlist":               "DAADDDD",
+	"POST /admin/needs/{id}/close":                   "DAADDDD",
+	"POST /admin/needs/{id}/reopen":                  "DAADDDD",
+	"GET /notifications":                             "DAAAAAA",
+	"POST /notifications/read":                       "DAAAAAA",
+	"POST /notifications/{id}/read":                  "DAAAAAA",
 }
 
 // untranslated finds a message key left raw in a page (i18n.T returns an
 // unknown key as is).
-var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
+var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet|needs|notifications|matchmaking)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
 
 // concretePath turns a route pattern into a request for the fixture.
 func (f *fixture) concretePath(pattern string) (method, path string) {
@@ -108,7 +147,8 @@ func (f *fixture) concretePath(pattern string) (method, path string) {
 	}
 	style := f.srv.assets.URL("style.css")
 	hash := strings.Split(style, "/")[2]
-	r := strings.NewReplacer("{vocabulary}", "bricks", "{id}", id, "{token}", "not-a-real-token", "{hash}", hash, "{name}", "style.css")
+	r := strings.NewReplacer("{vocabulary}", "bricks", "{id}", id, "{token}", "not-a-real-token", "{hash}", hash, "{name}", "style.css",
+		"{action}", "respond", "{cid}", "1", "{aid}", "1", "{org}", "1")
 	return method, r.Replace(path)
 }
 

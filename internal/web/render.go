@@ -20,6 +20,7 @@ import (
 	"filiere/internal/db"
 	"filiere/internal/directory"
 	"filiere/internal/i18n"
+	"filiere/internal/notify"
 	"filiere/internal/validate"
 )
 
@@ -216,6 +217,7 @@ type Page struct {
 	Form    url.Values
 	Data    any
 	Nav     []NavItem
+	Unread  int // the signed-in user's unread notifications
 }
 
 // NavItem is one entry of the role's navigation.
@@ -274,6 +276,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, data
 		http.SetCookie(w, s.cookie(flashCookie, "", -1))
 	}
 	p.Nav = navFor(rq.user, r.URL.Path)
+	if rq.user != nil {
+		n, err := notify.Unread(r.Context(), s.DB, rq.user.ID)
+		if err != nil {
+			s.Logger.Warn("unread notifications", "err", err)
+		}
+		p.Unread = n
+	}
 	return p
 }
 
@@ -290,11 +299,16 @@ func navFor(u *auth.User, current string) []NavItem {
 		add("/", "nav.home", auth.ActPublic)
 		add("/organisations", "nav.organisations", auth.ActOrgView)
 		add("/coverage", "nav.coverage", auth.ActOrgView)
+		add("/needs/post", "nav.post_need", auth.ActPublic)
 		return items
 	}
 	add("/dashboard", "nav.dashboard", auth.ActSignedIn)
 	add("/organisations", "nav.organisations", auth.ActOrgView)
 	add("/coverage", "nav.coverage", auth.ActOrgView)
+	if !u.Role.IsStaff() {
+		add("/needs", "nav.desk", auth.ActNeedPost)
+	}
+	add("/admin/needs", "nav.needs", auth.ActNeedsManage)
 	add("/admin/changes", "nav.changes", auth.ActOrgValidate)
 	add("/admin/taxonomy", "nav.taxonomy", auth.ActTaxonomy)
 	add("/admin/users", "nav.users", auth.ActUsersView)

@@ -72,4 +72,5 @@ func (s *Server) registerRoutes() {
 	s.handleAPI("GET /api/v1/organisations/{id}", auth.ActOrgView, s.apiOrganisation)
 	s.needAPIRoutes()
 	s.handleAPI("/api/", auth.ActPublic, s.apiNotFound)
+	s.needRoutes()
 }
