@@ -545,3 +545,56 @@ func TestPastSuccessfulIntroductionsLiftAProviderAndTheOrderIsStable(t *testing.
 		}
 	})
 }
+
+func TestWithdrawalsAndRefusalsAreMailedToTheProviderInItsLanguage(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		k := newDesk(t, d)
+		first, err := k.mm.Submit(ctx, &k.buyerUser, need(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := k.mm.Submit(ctx, &k.buyerUser, need(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []matchmaking.Need{first, second} {
+			if err := k.mm.AddCandidate(ctx, n.ID, k.sterilix.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := k.mm.ValidateShortlist(ctx, n.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		k.mails()
+		// Staff withdraw Stérilix from the first need: told, in English.
+		if err := k.mm.RemoveCandidate(ctx, first.ID, k.sterilix.ID); err != nil {
+			t.Fatal(err)
+		}
+		if m := only(t, k.mails(), "jane@sterilix.example"); !strings.Contains(m.Subject, "no longer open") || !strings.Contains(m.Text, "no need to answer") {
+			t.Errorf("withdrawal: %q\n%s", m.Subject, m.Text)
+		}
+		// On the second, Stérilix accepts and the buyer declines: told too;
+		// the buyer (French) was told of the acceptance.
+		c, err := k.mm.InvitationFor(ctx, &k.provider, second.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.mm.Respond(ctx, c.ID, true, "", matchmaking.Responder{Name: "Jane Doe", Email: "jane@sterilix.example"}); err != nil {
+			t.Fatal(err)
+		}
+		if m := only(t, k.mails(), "achats@orthoplus.example"); !strings.Contains(m.Subject, "un prestataire est intéressé") {
+			t.Errorf("acceptance to the buyer, in French: %q", m.Subject)
+		}
+		if _, err := k.mm.Decide(ctx, second.ID, c.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if m := only(t, k.mails(), "jane@sterilix.example"); !strings.Contains(m.Subject, "no introduction") || strings.Contains(m.Text, "achats@orthoplus.example") {
+			t.Errorf("refusal: %q\n%s", m.Subject, m.Text)
+		}
+		// The provider's in-app notifications follow each step.
+		notes, unread, err := notify.List(ctx, d, k.provider.ID, 10)
+		if err != nil || unread != 3 || !strings.Contains(notes[0].Text("en"), "the buyer chose other providers") {
+			t.Errorf("provider's notifications: %d unread, %v %v", unread, notes, err)
+		}
+	})
+}
