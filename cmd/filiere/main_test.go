@@ -273,7 +273,9 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	// every version after the last one recorded.
 	var undo []string
 	for _, table := range []string{"need_outcomes", "need_candidates", "need_attachments", "need_events", "needs",
-		"matchmaking_settings", "notifications", "saved_searches"} {
+		"matchmaking_settings", "notifications", "saved_searches",
+		"event_registrations", "event_recordings", "event_sponsors", "event_exhibitors", "event_speakers", "event_sessions",
+		"event_sectors", "events", "events_settings"} {
 		undo = append(undo, "DROP TABLE IF EXISTS "+table)
 	}
 	undo = append(undo, "DROP TABLE organisation_fts", "DROP TABLE organisation_search")
