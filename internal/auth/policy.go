@@ -6,19 +6,21 @@ type Action string
 
 // The actions. Add the Policy entry with the constant: a test fails otherwise.
 const (
-	ActPublic      Action = "public"                 // anyone, even anonymous
-	ActSignedIn    Action = "signed_in"              // any signed-in user: dashboard, own account, language, own API tokens, logout
-	ActUsersView   Action = "users.view"             // the team: list and read accounts
-	ActUsersManage Action = "users.manage"           // admins: create, edit, disable accounts, reset others
-	ActAuditView   Action = "audit.view"             // the team: read the audit log
-	ActOrgCreate   Action = "organisations.create"   // the team: add an organisation to the directory
-	ActOrgView     Action = "organisations.view"     // anyone: the public directory (each sees what their level may)
-	ActOrgEdit     Action = "organisations.edit"     // the team; a member for their own organisation only
-	ActOrgValidate Action = "organisations.validate" // the team: accept or reject members' edits of public fields
-	ActTaxonomy    Action = "taxonomy.manage"        // the team: add, relabel and merge taxonomy terms
-	ActMetrics     Action = "ops.metrics"            // the team: operational metrics
-	ActNeedPost    Action = "needs.post"             // buyers, members and the team: post a need to the matchmaking desk
-	ActNeedsManage Action = "needs.manage"           // the team: the desk's queue, shortlists, settings, statistics
+	ActPublic        Action = "public"                 // anyone, even anonymous
+	ActSignedIn      Action = "signed_in"              // any signed-in user: dashboard, own account, language, own API tokens, logout
+	ActUsersView     Action = "users.view"             // the team: list and read accounts
+	ActUsersManage   Action = "users.manage"           // admins: create, edit, disable accounts, reset others
+	ActAuditView     Action = "audit.view"             // the team: read the audit log
+	ActOrgCreate     Action = "organisations.create"   // the team: add an organisation to the directory
+	ActOrgView       Action = "organisations.view"     // anyone: the public directory (each sees what their level may)
+	ActOrgEdit       Action = "organisations.edit"     // the team; a member for their own organisation only
+	ActOrgValidate   Action = "organisations.validate" // the team: accept or reject members' edits of public fields
+	ActTaxonomy      Action = "taxonomy.manage"        // the team: add, relabel and merge taxonomy terms
+	ActMetrics       Action = "ops.metrics"            // the team: operational metrics
+	ActNeedPost      Action = "needs.post"             // buyers, members and the team: post a need to the matchmaking desk
+	ActNeedsManage   Action = "needs.manage"           // the team: the desk's queue, shortlists, settings, statistics
+	ActEventsManage  Action = "events.manage"          // the team: events, registrations, check-in, badges, meetings, statistics
+	ActSurveysManage Action = "surveys.manage"         // the team: questionnaires, invitations, results
 )
 
 // Rule says who may perform an action.
@@ -36,19 +38,21 @@ var team = []Role{RoleAdmin, RoleStaff}
 
 // Policy is the one permission table: action × role × ownership.
 var Policy = map[Action]Rule{
-	ActPublic:      {Anonymous: true},
-	ActSignedIn:    {Roles: allRoles},
-	ActUsersView:   {Roles: team},
-	ActUsersManage: {Roles: []Role{RoleAdmin}},
-	ActAuditView:   {Roles: team},
-	ActOrgView:     {Anonymous: true, Roles: allRoles},
-	ActOrgCreate:   {Roles: team},
-	ActOrgEdit:     {Roles: team, OwnOrgRoles: []Role{RoleMember}},
-	ActOrgValidate: {Roles: team},
-	ActTaxonomy:    {Roles: team},
-	ActMetrics:     {Roles: team},
-	ActNeedPost:    {Roles: []Role{RoleAdmin, RoleStaff, RoleBuyer, RoleMember}},
-	ActNeedsManage: {Roles: team},
+	ActPublic:        {Anonymous: true},
+	ActSignedIn:      {Roles: allRoles},
+	ActUsersView:     {Roles: team},
+	ActUsersManage:   {Roles: []Role{RoleAdmin}},
+	ActAuditView:     {Roles: team},
+	ActOrgView:       {Anonymous: true, Roles: allRoles},
+	ActOrgCreate:     {Roles: team},
+	ActOrgEdit:       {Roles: team, OwnOrgRoles: []Role{RoleMember}},
+	ActOrgValidate:   {Roles: team},
+	ActTaxonomy:      {Roles: team},
+	ActMetrics:       {Roles: team},
+	ActNeedPost:      {Roles: []Role{RoleAdmin, RoleStaff, RoleBuyer, RoleMember}},
+	ActNeedsManage:   {Roles: team},
+	ActEventsManage:  {Roles: team},
+	ActSurveysManage: {Roles: team},
 }
 
 // Known reports whether the Policy has an entry for a.

@@ -62,19 +62,21 @@ func TestPolicyAnswers(t *testing.T) {
 		buyer, expert, funder  bool
 	}
 	table := map[auth.Action]answers{
-		auth.ActPublic:      {anon: true, admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
-		auth.ActSignedIn:    {anon: false, admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
-		auth.ActUsersView:   {admin: true, staff: true},
-		auth.ActUsersManage: {admin: true},
-		auth.ActAuditView:   {admin: true, staff: true},
-		auth.ActOrgView:     {anon: true, admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
-		auth.ActOrgCreate:   {admin: true, staff: true},
-		auth.ActOrgEdit:     {admin: true, staff: true, memberOwn: true},
-		auth.ActOrgValidate: {admin: true, staff: true},
-		auth.ActTaxonomy:    {admin: true, staff: true},
-		auth.ActMetrics:     {admin: true, staff: true},
-		auth.ActNeedPost:    {admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true},
-		auth.ActNeedsManage: {admin: true, staff: true},
+		auth.ActPublic:        {anon: true, admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
+		auth.ActSignedIn:      {anon: false, admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
+		auth.ActUsersView:     {admin: true, staff: true},
+		auth.ActUsersManage:   {admin: true},
+		auth.ActAuditView:     {admin: true, staff: true},
+		auth.ActOrgView:       {anon: true, admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true, expert: true, funder: true},
+		auth.ActOrgCreate:     {admin: true, staff: true},
+		auth.ActOrgEdit:       {admin: true, staff: true, memberOwn: true},
+		auth.ActOrgValidate:   {admin: true, staff: true},
+		auth.ActTaxonomy:      {admin: true, staff: true},
+		auth.ActMetrics:       {admin: true, staff: true},
+		auth.ActNeedPost:      {admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true},
+		auth.ActNeedsManage:   {admin: true, staff: true},
+		auth.ActEventsManage:  {admin: true, staff: true},
+		auth.ActSurveysManage: {admin: true, staff: true},
 	}
 	if len(table) != len(auth.Policy) {
 		t.Fatalf("the table pins %d actions, Policy has %d: add the new ones here", len(table), len(auth.Policy))
