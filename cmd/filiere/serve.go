@@ -17,6 +17,7 @@ import (
 	"filiere/internal/db"
 	"filiere/internal/demo"
 	"filiere/internal/directory"
+	"filiere/internal/events"
 	"filiere/internal/mail"
 	"filiere/internal/matchmaking"
 	"filiere/internal/web"
@@ -108,6 +109,7 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 		Auth:        users,
 		Directory:   dir,
 		Matchmaking: desk,
+		Events:      events.New(d, dir, users, cfg.BaseURL),
 		Config:      cfg,
 		Logger:      logger,
 		Version:     buildVersion(),

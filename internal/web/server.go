@@ -12,6 +12,7 @@ import (
 	"filiere/internal/config"
 	"filiere/internal/db"
 	"filiere/internal/directory"
+	"filiere/internal/events"
 	"filiere/internal/matchmaking"
 )
 
@@ -23,9 +24,11 @@ type Deps struct {
 	// Matchmaking is the business desk; New makes one over DB, Directory
 	// and Auth when it is nil.
 	Matchmaking *matchmaking.Service
-	Config      config.Config
-	Logger      *slog.Logger
-	Version     string
+	// Events runs events and registrations; New makes one when nil.
+	Events  *events.Service
+	Config  config.Config
+	Logger  *slog.Logger
+	Version string
 }
 
 // Server serves filiere over HTTP.
@@ -57,6 +60,9 @@ func New(deps Deps) (*Server, error) {
 	}
 	if deps.Matchmaking == nil {
 		deps.Matchmaking = matchmaking.New(deps.DB, deps.Directory, deps.Auth, deps.Config.BaseURL)
+	}
+	if deps.Events == nil {
+		deps.Events = events.New(deps.DB, deps.Directory, deps.Auth, deps.Config.BaseURL)
 	}
 	s := &Server{Deps: deps, mux: http.NewServeMux()}
 	var err error
