@@ -274,6 +274,7 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	var undo []string
 	for _, table := range []string{"need_outcomes", "need_candidates", "need_attachments", "need_events", "needs",
 		"matchmaking_settings", "notifications", "saved_searches",
+		"survey_answers", "survey_responses", "survey_invitations", "survey_choices", "survey_questions", "surveys", "survey_settings",
 		"event_registrations", "event_recordings", "event_sponsors", "event_exhibitors", "event_speakers", "event_sessions",
 		"event_sectors", "events", "events_settings"} {
 		undo = append(undo, "DROP TABLE IF EXISTS "+table)
