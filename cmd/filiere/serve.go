@@ -20,6 +20,7 @@ import (
 	"filiere/internal/events"
 	"filiere/internal/mail"
 	"filiere/internal/matchmaking"
+	"filiere/internal/surveys"
 	"filiere/internal/web"
 )
 
@@ -104,12 +105,14 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 	}
 	debug.FreeOSMemory()
 	desk := matchmaking.New(d, dir, users, cfg.BaseURL)
+	polls := surveys.New(d, dir, cfg.BaseURL)
 	srv, err := web.New(web.Deps{
 		DB:          d,
 		Auth:        users,
 		Directory:   dir,
 		Matchmaking: desk,
 		Events:      events.New(d, dir, users, cfg.BaseURL),
+		Surveys:     polls,
 		Config:      cfg,
 		Logger:      logger,
 		Version:     buildVersion(),
@@ -128,7 +131,7 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { sender.Run(bgCtx, mailEvery) })
 	bg.Go(func() { purgeLoop(bgCtx, users, logger) })
-	bg.Go(func() { sweepLoop(bgCtx, desk, logger) })
+	bg.Go(func() { sweepLoop(bgCtx, desk, polls, logger) })
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -215,9 +218,10 @@ func purgeLoop(ctx context.Context, users *auth.Service, logger *slog.Logger) {
 	}
 }
 
-// sweepLoop runs the matchmaking desk's deadlines (reminders, expiry,
-// follow-ups) every sweepEvery until ctx ends.
-func sweepLoop(ctx context.Context, desk *matchmaking.Service, logger *slog.Logger) {
+// sweepLoop runs the deadlines every sweepEvery until ctx ends: the
+// matchmaking desk's reminders, expiry and follow-ups, and the surveys
+// whose closing time has come.
+func sweepLoop(ctx context.Context, desk *matchmaking.Service, polls *surveys.Service, logger *slog.Logger) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -225,6 +229,11 @@ func sweepLoop(ctx context.Context, desk *matchmaking.Service, logger *slog.Logg
 			logger.Error("matchmaking sweep", "err", err)
 		} else if r.Reminded+r.Expired+r.FollowedUp > 0 {
 			logger.Info("matchmaking sweep", "reminded", r.Reminded, "expired", r.Expired, "followed_up", r.FollowedUp)
+		}
+		if n, err := polls.CloseDue(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("close due surveys", "err", err)
+		} else if n > 0 {
+			logger.Info("surveys closed at their closing time", "surveys", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -14,6 +14,7 @@ import (
 	"filiere/internal/directory"
 	"filiere/internal/events"
 	"filiere/internal/matchmaking"
+	"filiere/internal/surveys"
 )
 
 // Deps are the services the web layer calls.
@@ -25,7 +26,9 @@ type Deps struct {
 	// and Auth when it is nil.
 	Matchmaking *matchmaking.Service
 	// Events runs events and registrations; New makes one when nil.
-	Events  *events.Service
+	Events *events.Service
+	// Surveys runs questionnaires; New makes one when nil.
+	Surveys *surveys.Service
 	Config  config.Config
 	Logger  *slog.Logger
 	Version string
@@ -63,6 +66,9 @@ func New(deps Deps) (*Server, error) {
 	}
 	if deps.Events == nil {
 		deps.Events = events.New(deps.DB, deps.Directory, deps.Auth, deps.Config.BaseURL)
+	}
+	if deps.Surveys == nil {
+		deps.Surveys = surveys.New(deps.DB, deps.Directory, deps.Config.BaseURL)
 	}
 	s := &Server{Deps: deps, mux: http.NewServeMux()}
 	var err error
