@@ -66,6 +66,7 @@ var commands = []command{
 	{"demo", "[--seed N] [config flags]", "fill an empty database with the demo cluster", runDemo},
 	{"user", "add|set-password|list|disable|enable ...", "manage accounts (filiere user help for details)", runUser},
 	{"import", "organisations FILE [--dry-run] [--all-or-nothing] [--lang fr|en]", "import organisations from CSV/XLSX; prints a row-by-row report, exit 1 if rows were rejected", runImport},
+	{"meetings", "schedule --in FILE.json [--out FILE.json] [--seed N]", "schedule one-to-one business meetings; reports unscheduled requests and an upper bound", runMeetings},
 	{"backup", "--to FILE [config flags]", "write a consistent copy of the database to FILE", runBackup},
 	{"version", "", "print the version and the schema version this binary expects", runVersion},
 	{"help", "", "print this help", nil},
