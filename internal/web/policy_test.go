@@ -119,11 +119,74 @@ var routePolicy = map[string]string{
 	"GET /notifications":                             "DAAAAAA",
 	"POST /notifications/read":                       "DAAAAAA",
 	"POST /notifications/{id}/read":                  "DAAAAAA",
+	// Events (events.go): the domain decides who sees which event (404
+	// otherwise) and checks the mailed links' tokens.
+	"GET /events":                                          "AAAAAAA",
+	"GET /events/calendar":                                 "AAAAAAA",
+	"GET /events/calendar.ics":                             "AAAAAAA",
+	"GET /events/{id}":                                     "AAAAAAA",
+	"GET /events/{key}/{rest}":                             "AAAAAAA",
+	"POST /events/{id}/register":                           "AAAAAAA",
+	"POST /events/{id}/cancel":                             "DAAAAAA",
+	"POST /events/registration/{token}/cancel":             "AAAAAAA",
+	"GET /my/events":                                       "DAAAAAA",
+	"GET /admin/events":                                    "DAADDDD",
+	"GET /admin/events/new":                                "DAADDDD",
+	"POST /admin/events/new":                               "DAADDDD",
+	"GET /admin/events/stats":                              "DAADDDD",
+	"GET /admin/events/stats.xlsx":                         "DAADDDD",
+	"GET /admin/events/{id}":                               "DAADDDD",
+	"GET /admin/events/{id}/edit":                          "DAADDDD",
+	"POST /admin/events/{id}/edit":                         "DAADDDD",
+	"POST /admin/events/{id}/publish":                      "DAADDDD",
+	"POST /admin/events/{id}/cancel":                       "DAADDDD",
+	"POST /admin/events/{id}/delete":                       "DAADDDD",
+	"POST /admin/events/{id}/sessions":                     "DAADDDD",
+	"GET /admin/events/{id}/sessions/{sid}":                "DAADDDD",
+	"POST /admin/events/{id}/sessions/{sid}":               "DAADDDD",
+	"POST /admin/events/{id}/sessions/{sid}/delete":        "DAADDDD",
+	"POST /admin/events/{id}/exhibitors":                   "DAADDDD",
+	"POST /admin/events/{id}/exhibitors/{org}/remove":      "DAADDDD",
+	"POST /admin/events/{id}/sponsors":                     "DAADDDD",
+	"POST /admin/events/{id}/sponsors/{org}/remove":        "DAADDDD",
+	"POST /admin/events/{id}/recordings":                   "DAADDDD",
+	"POST /admin/events/{id}/recordings/{rid}/delete":      "DAADDDD",
+	"POST /admin/events/{id}/registrations":                "DAADDDD",
+	"POST /admin/events/{id}/registrations/{rid}/category": "DAADDDD",
+	"POST /admin/events/{id}/registrations/{rid}/invoice":  "DAADDDD",
+	"POST /admin/events/{id}/registrations/{rid}/cancel":   "DAADDDD",
+	"GET /admin/events/{id}/registrations.xlsx":            "DAADDDD",
+	"GET /admin/events/{id}/badges.pdf":                    "DAADDDD",
+	"GET /admin/events/{id}/stats.xlsx":                    "DAADDDD",
+	"GET /admin/events/{id}/checkin":                       "DAADDDD",
+	"POST /admin/events/{id}/checkin/{rid}":                "DAADDDD",
+	"POST /admin/events/{id}/checkin/{rid}/undo":           "DAADDDD",
+
+	// Surveys (surveys.go): the questionnaire's link is public, the domain
+	// checks its signature (404 otherwise).
+	"GET /surveys/respond/{token}":          "AAAAAAA",
+	"POST /surveys/respond/{token}":         "AAAAAAA",
+	"GET /admin/surveys":                    "DAADDDD",
+	"GET /admin/surveys/new":                "DAADDDD",
+	"POST /admin/surveys/new":               "DAADDDD",
+	"GET /admin/surveys/{id}":               "DAADDDD",
+	"GET /admin/surveys/{id}/edit":          "DAADDDD",
+	"POST /admin/surveys/{id}/edit":         "DAADDDD",
+	"POST /admin/surveys/{id}/open":         "DAADDDD",
+	"POST /admin/surveys/{id}/close":        "DAADDDD",
+	"POST /admin/surveys/{id}/delete":       "DAADDDD",
+	"POST /admin/surveys/{id}/invitations":  "DAADDDD",
+	"POST /admin/surveys/{id}/participants": "DAADDDD",
+	"POST /admin/surveys/{id}/uninvite":     "DAADDDD",
+	"POST /admin/surveys/{id}/remind":       "DAADDDD",
+	"GET /admin/surveys/{id}/results":       "DAADDDD",
+	"GET /admin/surveys/{id}/results.xlsx":  "DAADDDD",
+	"GET /admin/surveys/{id}/answers.xlsx":  "DAADDDD",
 }
 
 // untranslated finds a message key left raw in a page (i18n.T returns an
 // unknown key as is).
-var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet|needs|notifications|matchmaking)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
+var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet|needs|notifications|matchmaking|events|eventsweb|surveys|surveysweb)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
 
 // concretePath turns a route pattern into a request for the fixture.
 func (f *fixture) concretePath(pattern string) (method, path string) {
@@ -148,7 +211,8 @@ func (f *fixture) concretePath(pattern string) (method, path string) {
 	style := f.srv.assets.URL("style.css")
 	hash := strings.Split(style, "/")[2]
 	r := strings.NewReplacer("{vocabulary}", "bricks", "{id}", id, "{token}", "not-a-real-token", "{hash}", hash, "{name}", "style.css",
-		"{action}", "respond", "{cid}", "1", "{aid}", "1", "{org}", "1")
+		"{action}", "respond", "{cid}", "1", "{aid}", "1", "{org}", "1",
+		"{key}", "1", "{rest}", "calendar.ics", "{sid}", "1", "{rid}", "1")
 	return method, r.Replace(path)
 }
 

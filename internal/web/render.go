@@ -300,6 +300,7 @@ func navFor(u *auth.User, current string) []NavItem {
 		add("/organisations", "nav.organisations", auth.ActOrgView)
 		add("/coverage", "nav.coverage", auth.ActOrgView)
 		add("/needs/post", "nav.post_need", auth.ActPublic)
+		add("/events", "nav.events", auth.ActPublic)
 		return items
 	}
 	add("/dashboard", "nav.dashboard", auth.ActSignedIn)
@@ -308,7 +309,13 @@ func navFor(u *auth.User, current string) []NavItem {
 	if !u.Role.IsStaff() {
 		add("/needs", "nav.desk", auth.ActNeedPost)
 	}
+	add("/events", "nav.events", auth.ActPublic)
+	if !u.Role.IsStaff() {
+		add("/my/events", "nav.my_events", auth.ActSignedIn)
+	}
 	add("/admin/needs", "nav.needs", auth.ActNeedsManage)
+	add("/admin/events", "nav.events_admin", auth.ActEventsManage)
+	add("/admin/surveys", "nav.surveys", auth.ActSurveysManage)
 	add("/admin/changes", "nav.changes", auth.ActOrgValidate)
 	add("/admin/taxonomy", "nav.taxonomy", auth.ActTaxonomy)
 	add("/admin/users", "nav.users", auth.ActUsersView)

@@ -73,4 +73,6 @@ func (s *Server) registerRoutes() {
 	s.needAPIRoutes()
 	s.handleAPI("/api/", auth.ActPublic, s.apiNotFound)
 	s.needRoutes()
+	s.eventRoutes()
+	s.surveyRoutes()
 }
