@@ -272,7 +272,9 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	// The tables of the migrations after 0004 go too: migrate applies
 	// every version after the last one recorded.
 	var undo []string
-	for _, table := range []string{"need_outcomes", "need_candidates", "need_attachments", "need_events", "needs",
+	for _, table := range []string{"meeting_run_unscheduled", "meeting_appointments", "meeting_runs", "meeting_requests",
+		"meeting_availability", "meeting_attendees", "meeting_slots", "meeting_setups", "meeting_settings",
+		"need_outcomes", "need_candidates", "need_attachments", "need_events", "needs",
 		"matchmaking_settings", "notifications", "saved_searches",
 		"survey_answers", "survey_responses", "survey_invitations", "survey_choices", "survey_questions", "surveys", "survey_settings",
 		"event_registrations", "event_recordings", "event_sponsors", "event_exhibitors", "event_speakers", "event_sessions",
