@@ -20,6 +20,7 @@ import (
 	"filiere/internal/events"
 	"filiere/internal/mail"
 	"filiere/internal/matchmaking"
+	"filiere/internal/meetings"
 	"filiere/internal/surveys"
 	"filiere/internal/web"
 )
@@ -106,12 +107,14 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 	debug.FreeOSMemory()
 	desk := matchmaking.New(d, dir, users, cfg.BaseURL)
 	polls := surveys.New(d, dir, cfg.BaseURL)
+	agenda := events.New(d, dir, users, cfg.BaseURL)
 	srv, err := web.New(web.Deps{
 		DB:          d,
 		Auth:        users,
 		Directory:   dir,
 		Matchmaking: desk,
-		Events:      events.New(d, dir, users, cfg.BaseURL),
+		Events:      agenda,
+		Meetings:    meetings.NewProgramme(d, agenda, cfg.BaseURL),
 		Surveys:     polls,
 		Config:      cfg,
 		Logger:      logger,

@@ -14,6 +14,7 @@ import (
 	"filiere/internal/directory"
 	"filiere/internal/events"
 	"filiere/internal/matchmaking"
+	"filiere/internal/meetings"
 	"filiere/internal/surveys"
 )
 
@@ -29,9 +30,12 @@ type Deps struct {
 	Events *events.Service
 	// Surveys runs questionnaires; New makes one when nil.
 	Surveys *surveys.Service
-	Config  config.Config
-	Logger  *slog.Logger
-	Version string
+	// Meetings runs events' one-to-one business meetings; New makes one
+	// over Events when nil.
+	Meetings *meetings.Programme
+	Config   config.Config
+	Logger   *slog.Logger
+	Version  string
 }
 
 // Server serves filiere over HTTP.
@@ -69,6 +73,9 @@ func New(deps Deps) (*Server, error) {
 	}
 	if deps.Surveys == nil {
 		deps.Surveys = surveys.New(deps.DB, deps.Directory, deps.Config.BaseURL)
+	}
+	if deps.Meetings == nil {
+		deps.Meetings = meetings.NewProgramme(deps.DB, deps.Events, deps.Config.BaseURL)
 	}
 	s := &Server{Deps: deps, mux: http.NewServeMux()}
 	var err error
