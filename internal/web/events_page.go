@@ -29,6 +29,9 @@ type eventPageData struct {
 	Ended        bool
 	ICSURL       string
 	Staff        bool
+	// Meetings says the event runs one-to-one business meetings, which a
+	// confirmed registrant can join.
+	Meetings bool
 }
 
 // agendaDay is one day of an event's agenda.
@@ -98,6 +101,12 @@ func (s *Server) renderEventPage(w http.ResponseWriter, r *http.Request, status 
 	if reg, err := s.Events.RegistrationOf(ctx, u, id); err == nil {
 		d.Registration = &reg
 		d.CanCancel = reg.UserID == u.ID && !d.Started
+	} else if !isNotFound(err) {
+		s.fail(w, r, "event", err)
+		return
+	}
+	if setup, err := s.Meetings.Setup(ctx, id); err == nil {
+		d.Meetings = setup.Enabled
 	} else if !isNotFound(err) {
 		s.fail(w, r, "event", err)
 		return

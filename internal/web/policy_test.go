@@ -182,11 +182,37 @@ var routePolicy = map[string]string{
 	"GET /admin/surveys/{id}/results":       "DAADDDD",
 	"GET /admin/surveys/{id}/results.xlsx":  "DAADDDD",
 	"GET /admin/surveys/{id}/answers.xlsx":  "DAADDDD",
+
+	// Business meetings (meetings.go, meetings_admin.go): the domain finds
+	// the signed-in user's registration or checks the signed link (404
+	// otherwise).
+	"GET /events/{id}/meetings":                                   "DAAAAAA",
+	"GET /events/{id}/meetings/agenda":                            "DAAAAAA",
+	"POST /events/{id}/meetings/profile":                          "DAAAAAA",
+	"POST /events/{id}/meetings/optout":                           "DAAAAAA",
+	"POST /events/{id}/meetings/requests":                         "DAAAAAA",
+	"POST /events/{id}/meetings/requests/{rid}/{action}":          "DAAAAAA",
+	"GET /meetings/{token}":                                       "AAAAAAA",
+	"GET /meetings/{token}/agenda":                                "AAAAAAA",
+	"GET /meetings/{token}/agenda.ics":                            "AAAAAAA",
+	"GET /meetings/{token}/agenda.pdf":                            "AAAAAAA",
+	"POST /meetings/{token}/profile":                              "AAAAAAA",
+	"POST /meetings/{token}/optout":                               "AAAAAAA",
+	"POST /meetings/{token}/requests":                             "AAAAAAA",
+	"POST /meetings/{token}/requests/{rid}/{action}":              "AAAAAAA",
+	"GET /admin/events/{id}/meetings":                             "DAADDDD",
+	"POST /admin/events/{id}/meetings/setup":                      "DAADDDD",
+	"POST /admin/events/{id}/meetings/requests":                   "DAADDDD",
+	"POST /admin/events/{id}/meetings/requests/{rid}/priority":    "DAADDDD",
+	"POST /admin/events/{id}/meetings/schedule":                   "DAADDDD",
+	"POST /admin/events/{id}/meetings/publish":                    "DAADDDD",
+	"GET /admin/events/{id}/meetings/plan.xlsx":                   "DAADDDD",
+	"POST /admin/events/{id}/meetings/appointments/{aid}/outcome": "DAADDDD",
 }
 
 // untranslated finds a message key left raw in a page (i18n.T returns an
 // unknown key as is).
-var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet|needs|notifications|matchmaking|events|eventsweb|surveys|surveysweb)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
+var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet|needs|notifications|matchmaking|events|eventsweb|surveys|surveysweb|meetingsweb|programme)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
 
 // concretePath turns a route pattern into a request for the fixture.
 func (f *fixture) concretePath(pattern string) (method, path string) {

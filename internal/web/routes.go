@@ -75,4 +75,5 @@ func (s *Server) registerRoutes() {
 	s.needRoutes()
 	s.eventRoutes()
 	s.surveyRoutes()
+	s.meetingRoutes()
 }
