@@ -3,12 +3,18 @@
 // sectors, kinds, colleges and cities, each with its competency profile
 // (value-chain steps, technology bricks, bands, SIRET, keywords; services,
 // certifications, capacities and equipment for the about 100 solution
-// providers), about 1,000 contacts, one login per role, and a year of the
+// providers), about 1,000 contacts, one login per role, a year of the
 // matchmaking desk (needs in every state, answers, introductions and
-// outcomes, made through the desk's own workflow). GenerateDirectory
-// writes a directory of any size in the same style for benchmarks. The data
-// derive from a seed alone: the same seed always yields the same rows, so
-// screenshots, tests and benchmarks can rely on them.
+// outcomes, made through the desk's own workflow), and a year of events
+// with the next three months' agenda (committees, webinars, a two-day
+// congress with exhibitors and sponsors…: registrations, waiting lists,
+// check-ins, invoices, replays and satisfaction surveys, and a flash
+// survey on the members' cash, made through the events' and surveys'
+// workflows). GenerateDirectory writes a directory of any size in the same
+// style for benchmarks. The data derive from a seed alone: the same seed
+// always yields the same rows (on PostgreSQL, where the events are run
+// several at a time, up to the ids of registrations, survey invitations and
+// responses), so screenshots, tests and benchmarks can rely on them.
 package demo
 
 import (
@@ -38,6 +44,10 @@ type Result struct {
 	People        int
 	Users         int
 	Needs         int     // matchmaking needs, in every state
+	Events        int     // events of the past year and the next three months
+	Registrations int     // registrations to them, as made (some cancelled since)
+	Surveys       int     // satisfaction surveys after events, and one flash survey
+	Responses     int     // answers to the surveys
 	Logins        []Login // one per role, in auth.Roles order
 }
 
@@ -121,9 +131,15 @@ func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (
 			res.Logins = append(res.Logins, Login{Role: string(a.role), Email: a.email, Password: a.password, Name: a.name, Organisation: orgName})
 		}
 	}
-	if res.Needs, err = generateNeeds(ctx, d, users, seed, time.Now().UTC().Truncate(time.Minute)); err != nil {
+	now := time.Now().UTC().Truncate(time.Minute)
+	if res.Needs, err = generateNeeds(ctx, d, users, seed, now); err != nil {
 		return Result{}, err
 	}
+	ev, err := generateEvents(ctx, d, users, seed, now)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Events, res.Registrations, res.Surveys, res.Responses = ev.events, ev.registrations, ev.surveys, ev.responses
 	return res, nil
 }
 

@@ -47,7 +47,7 @@ func anotherDB(t *testing.T, d *db.DB) *db.DB {
 // hashes and times (salted and stamped by the clock).
 func digest(t *testing.T, d *db.DB) string {
 	t.Helper()
-	return digestOf(t, d, []string{
+	return digestOf(t, d, append([]string{
 		"SELECT * FROM organisations ORDER BY id",
 		"SELECT * FROM organisation_sectors ORDER BY organisation_id, sector",
 		"SELECT * FROM organisation_steps ORDER BY organisation_id, step",
@@ -58,7 +58,7 @@ func digest(t *testing.T, d *db.DB) string {
 		"SELECT organisation_id, name_doc, public_doc, members_doc, staff_doc FROM organisation_search ORDER BY organisation_id",
 		"SELECT * FROM people ORDER BY id",
 		"SELECT id, email, name, lang, role, organisation_id FROM users ORDER BY id",
-	})
+	}, eventDigestQueries...))
 }
 
 // digestOf hashes the rows of queries, each of which must return some.
@@ -177,9 +177,16 @@ func TestGeneratedClusterIsARealisticHealthCluster(t *testing.T) {
 		}
 
 		// Before any login, which is audited too.
-		entries, total, err := audit.List(ctx, d, audit.Filter{Limit: 1000})
-		if err != nil {
-			t.Fatal(err)
+		var entries []audit.Entry
+		for {
+			page, n, err := audit.List(ctx, d, audit.Filter{Limit: 1000, Offset: len(entries)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries, total = append(entries, page...), n
+			if len(page) == 0 || len(entries) >= total {
+				break
+			}
 		}
 		generated := 0
 		for _, e := range entries {
@@ -192,9 +199,11 @@ func TestGeneratedClusterIsARealisticHealthCluster(t *testing.T) {
 			}
 		}
 		// Besides the generation and the accounts, only the matchmaking
-		// desk's steps (each audited like any change).
+		// desk's steps and the agenda's (each audited like any change).
 		var needRows int
-		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE entity IN ('need', 'matchmaking_settings')").Scan(&needRows); err != nil {
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity IN ('need', 'matchmaking_settings', 'event',
+			'event_session', 'event_exhibitor', 'event_sponsor', 'event_recording', 'event_registration', 'survey',
+			'survey_invitation', 'survey_response')`).Scan(&needRows); err != nil {
 			t.Fatal(err)
 		}
 		if generated != 1 || needRows < res.Needs || total != 1+res.Users+needRows {
