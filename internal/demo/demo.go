@@ -48,6 +48,7 @@ type Result struct {
 	Registrations int     // registrations to them, as made (some cancelled since)
 	Surveys       int     // satisfaction surveys after events, and one flash survey
 	Responses     int     // answers to the surveys
+	Meetings      int     // business meetings scheduled at the congress
 	Logins        []Login // one per role, in auth.Roles order
 }
 
@@ -140,6 +141,9 @@ func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (
 		return Result{}, err
 	}
 	res.Events, res.Registrations, res.Surveys, res.Responses = ev.events, ev.registrations, ev.surveys, ev.responses
+	if res.Meetings, err = generateMeetings(ctx, d, users, seed, now); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 

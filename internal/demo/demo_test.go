@@ -199,11 +199,13 @@ func TestGeneratedClusterIsARealisticHealthCluster(t *testing.T) {
 			}
 		}
 		// Besides the generation and the accounts, only the matchmaking
-		// desk's steps and the agenda's (each audited like any change).
+		// desk's steps, the agenda's and the congress meetings' (each
+		// audited like any change).
 		var needRows int
 		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity IN ('need', 'matchmaking_settings', 'event',
 			'event_session', 'event_exhibitor', 'event_sponsor', 'event_recording', 'event_registration', 'survey',
-			'survey_invitation', 'survey_response')`).Scan(&needRows); err != nil {
+			'survey_invitation', 'survey_response', 'meeting_setup', 'meeting_attendee', 'meeting_request', 'meeting_programme',
+			'meeting_appointment')`).Scan(&needRows); err != nil {
 			t.Fatal(err)
 		}
 		if generated != 1 || needRows < res.Needs || total != 1+res.Users+needRows {

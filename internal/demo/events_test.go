@@ -13,6 +13,7 @@ import (
 	"filiere/internal/demo"
 	"filiere/internal/directory"
 	"filiere/internal/events"
+	"filiere/internal/meetings"
 	"filiere/internal/surveys"
 )
 
@@ -42,7 +43,7 @@ var eventDigestQueries = []string{
 func TestTheDemoAgendaHasAYearOfEventsWithRegistrationsAttendanceAndSurveys(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		res := generate(t, d, 11)
-		t.Logf("%d events, %d registrations, %d surveys, %d responses", res.Events, res.Registrations, res.Surveys, res.Responses)
+		t.Logf("%d events, %d registrations, %d surveys, %d responses, %d meetings", res.Events, res.Registrations, res.Surveys, res.Responses, res.Meetings)
 		ctx := context.Background()
 		now := time.Now()
 		if res.Events < 60 || res.Events > 100 || res.Registrations < 400 || res.Surveys < 20 || res.Responses < 100 {
@@ -102,6 +103,22 @@ func TestTheDemoAgendaHasAYearOfEventsWithRegistrationsAttendanceAndSurveys(t *t
 			t.Error("no full event with a waiting list")
 		}
 		checkCongress(t, ev, &staff, congress)
+
+		// The congress's business meetings: a published programme whose
+		// meetings respect the scheduler's bound; held or not once over.
+		prog := meetings.NewProgramme(d, ev, "http://x")
+		run, err := prog.LastRun(ctx, congress.ID)
+		if err != nil || res.Meetings == 0 || run.Scheduled != res.Meetings || run.Weight > run.UpperBound {
+			t.Errorf("congress meetings: %d generated, last run %+v, %v", res.Meetings, run, err)
+		}
+		mst, err := prog.Stats(ctx, congress.ID)
+		if err != nil || mst.Attendees < 10 || mst.Requested == 0 || mst.Sent != res.Meetings {
+			t.Errorf("congress meeting statistics: %+v %v", mst, err)
+		}
+		t.Logf("congress meetings: %+v (ended %v)", mst, congress.Ended(now))
+		if congress.Ended(now) && (mst.Held == 0 || mst.NoShows == 0) {
+			t.Errorf("a past congress without held meetings or no-shows: %+v", mst)
+		}
 
 		count := func(q string, args ...any) int {
 			t.Helper()
