@@ -370,7 +370,7 @@ func TestStaffCreateRunAndCountAnEvent(t *testing.T) {
 		page := text(f.do("GET", events.EventPath(eventID), "", nil, nil))
 		mustContain(t, "the congress's page", page, "Ouverture", "09:30", "Amphi A", "Jérôme Café", "Cardiolys",
 			`href="/organisations/`+id(f.orgB.ID)+`">Neurovance</a>`, "stand B12", "Partenaires", "Adhérents : 50\u00a0€",
-			"Non-adhérents : 120,50\u00a0€", "2 place(s) restante(s)")
+			"Non-adhérents : 120,50\u00a0€", "2 places restantes")
 		translated(t, "the congress's page", page)
 
 		// Staff register a person and an account; the desk finds Jérôme
