@@ -2,18 +2,11 @@ package events
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"filiere/internal/auth"
@@ -22,6 +15,7 @@ import (
 	"filiere/internal/i18n"
 	"filiere/internal/mail"
 	"filiere/internal/notify"
+	"filiere/internal/signed"
 )
 
 // Service is the events domain.
@@ -33,15 +27,14 @@ type Service struct {
 	// Now is the clock; tests move it.
 	Now func() time.Time
 
-	secretOnce sync.Once
-	secret     []byte
-	secretErr  error
+	links *signed.Links
 }
 
 // New returns the events service over the directory dir, mailing links
 // under baseURL (e.g. https://filiere.example).
 func New(d *db.DB, dir *directory.Store, users *auth.Service, baseURL string) *Service {
-	return &Service{db: d, dir: dir, users: users, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now}
+	return &Service{db: d, dir: dir, users: users, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now,
+		links: signed.New(d, "events_settings")}
 }
 
 var paris = func() *time.Location {
@@ -92,57 +85,15 @@ func ManagePath(token string) string { return "/events/registration/" + token }
 // ready loads the key the mailed links are signed with. Every method that
 // mails a link calls it before its transaction: on SQLite the key's first
 // write needs the writer connection the transaction would hold.
-func (s *Service) ready() error {
-	_, err := s.linkSecret()
-	return err
-}
-
-func (s *Service) linkSecret() ([]byte, error) {
-	s.secretOnce.Do(func() {
-		ctx := context.Background()
-		var v string
-		err := s.db.QueryRow(ctx, "SELECT value FROM events_settings WHERE key = 'link_secret'").Scan(&v)
-		if errors.Is(err, sql.ErrNoRows) {
-			b := make([]byte, 32)
-			_, _ = rand.Read(b)
-			if _, err = s.db.Exec(ctx, "INSERT INTO events_settings (key, value) VALUES ('link_secret', ?) ON CONFLICT (key) DO NOTHING",
-				hex.EncodeToString(b)); err == nil {
-				err = s.db.QueryRow(ctx, "SELECT value FROM events_settings WHERE key = 'link_secret'").Scan(&v)
-			}
-		}
-		if err != nil {
-			s.secretErr = fmt.Errorf("events: link secret: %w", err)
-			return
-		}
-		s.secret, s.secretErr = hex.DecodeString(v)
-	})
-	return s.secret, s.secretErr
-}
+func (s *Service) ready() error { return s.links.Ready() }
 
 // token signs purpose and id, so that a registrant without an account
 // acts on their own registration only.
-func (s *Service) token(purpose string, id int64) string {
-	key, err := s.linkSecret()
-	if err != nil {
-		return ""
-	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("event-" + purpose + ":" + strconv.FormatInt(id, 10)))
-	return strconv.FormatInt(id, 10) + "-" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
-}
+func (s *Service) token(purpose string, id int64) string { return s.links.Token("event-"+purpose, id) }
 
 // checkToken returns the id a token signs for purpose.
 func (s *Service) checkToken(token, purpose string) (int64, bool) {
-	idPart, _, ok := strings.Cut(token, "-")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, false
-	}
-	want := s.token(purpose, id)
-	return id, want != "" && hmac.Equal([]byte(want), []byte(token))
+	return s.links.Check(token, "event-"+purpose)
 }
 
 // ConfirmToken is the signed token of the link that confirms a

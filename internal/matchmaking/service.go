@@ -2,17 +2,10 @@ package matchmaking
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"filiere/internal/audit"
@@ -22,6 +15,7 @@ import (
 	"filiere/internal/i18n"
 	"filiere/internal/mail"
 	"filiere/internal/notify"
+	"filiere/internal/signed"
 	"filiere/internal/validate"
 )
 
@@ -34,15 +28,14 @@ type Service struct {
 	// Now is the clock; tests move it.
 	Now func() time.Time
 
-	secretOnce sync.Once
-	secret     []byte
-	secretErr  error
+	links *signed.Links
 }
 
 // New returns the desk over the directory dir, mailing links under
 // baseURL (e.g. https://filiere.example).
 func New(d *db.DB, dir *directory.Store, users *auth.Service, baseURL string) *Service {
-	return &Service{db: d, dir: dir, users: users, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now}
+	return &Service{db: d, dir: dir, users: users, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now,
+		links: signed.New(d, "matchmaking_settings")}
 }
 
 var paris = func() *time.Location {
@@ -171,59 +164,15 @@ func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
 // ready loads the key the mailed links are signed with. Every method that
 // mails a link calls it before its transaction: on SQLite the key's first
 // write needs the writer connection the transaction would hold.
-func (s *Service) ready() error {
-	_, err := s.linkSecret()
-	return err
-}
-
-// linkSecret is the key the mailed links are signed with, made once per
-// database.
-func (s *Service) linkSecret() ([]byte, error) {
-	s.secretOnce.Do(func() {
-		ctx := context.Background()
-		var v string
-		err := s.db.QueryRow(ctx, "SELECT value FROM matchmaking_settings WHERE key = 'link_secret'").Scan(&v)
-		if errors.Is(err, sql.ErrNoRows) {
-			b := make([]byte, 32)
-			_, _ = rand.Read(b)
-			if _, err = s.db.Exec(ctx, "INSERT INTO matchmaking_settings (key, value) VALUES ('link_secret', ?) ON CONFLICT (key) DO NOTHING",
-				hex.EncodeToString(b)); err == nil {
-				err = s.db.QueryRow(ctx, "SELECT value FROM matchmaking_settings WHERE key = 'link_secret'").Scan(&v)
-			}
-		}
-		if err != nil {
-			s.secretErr = fmt.Errorf("matchmaking: link secret: %w", err)
-			return
-		}
-		s.secret, s.secretErr = hex.DecodeString(v)
-	})
-	return s.secret, s.secretErr
-}
+func (s *Service) ready() error { return s.links.Ready() }
 
 // token signs purpose and id: the mailed links carry it, so that a buyer
 // or a provider without an account acts on their own need or answer only.
-func (s *Service) token(purpose string, id int64) string {
-	key, err := s.linkSecret()
-	if err != nil {
-		return ""
-	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(purpose + ":" + strconv.FormatInt(id, 10)))
-	return strconv.FormatInt(id, 10) + "-" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
-}
+func (s *Service) token(purpose string, id int64) string { return s.links.Token(purpose, id) }
 
 // checkToken returns the id a token signs for purpose.
 func (s *Service) checkToken(token, purpose string) (int64, bool) {
-	idPart, _, ok := strings.Cut(token, "-")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, false
-	}
-	want := s.token(purpose, id)
-	return id, want != "" && hmac.Equal([]byte(want), []byte(token))
+	return s.links.Check(token, purpose)
 }
 
 // The mailed links.

@@ -12,11 +12,11 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"filiere/internal/db"
 	"filiere/internal/events"
+	"filiere/internal/signed"
 )
 
 // Programme is the business-meeting programme of the events.
@@ -27,15 +27,14 @@ type Programme struct {
 	// Now is the clock; tests move it.
 	Now func() time.Time
 
-	secretOnce sync.Once
-	secret     []byte
-	secretErr  error
+	links *signed.Links
 }
 
 // NewProgramme returns the programme over the events service ev, mailing
 // links under baseURL (e.g. https://filiere.example).
 func NewProgramme(d *db.DB, ev *events.Service, baseURL string) *Programme {
-	return &Programme{db: d, ev: ev, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now}
+	return &Programme{db: d, ev: ev, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now,
+		links: signed.New(d, "meeting_settings")}
 }
 
 func (p *Programme) stamp() time.Time { return p.Now().UTC().Truncate(time.Microsecond) }

@@ -2,17 +2,7 @@ package meetings
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
-	"errors"
-	"fmt"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"filiere/internal/auth"
 	"filiere/internal/db"
@@ -22,66 +12,22 @@ import (
 	"filiere/internal/notify"
 )
 
-// ready loads the key the mailed links are signed with. Every method that
-// mails a link calls it before its transaction: on SQLite the key's first
-// write needs the writer connection the transaction would hold.
-func (p *Programme) ready() error {
-	_, err := p.linkSecret()
-	return err
-}
+// ready loads the key the links are signed with. Every method that mails
+// a link calls it before its transaction: on SQLite the key's first write
+// needs the writer connection the transaction would hold.
+func (p *Programme) ready() error { return p.links.Ready() }
 
-// linkSecret is the key the links are signed with, made once per database.
-func (p *Programme) linkSecret() ([]byte, error) {
-	p.secretOnce.Do(func() {
-		ctx := context.Background()
-		var v string
-		err := p.db.QueryRow(ctx, "SELECT value FROM meeting_settings WHERE key = 'link_secret'").Scan(&v)
-		if errors.Is(err, sql.ErrNoRows) {
-			b := make([]byte, 32)
-			_, _ = rand.Read(b)
-			if _, err = p.db.Exec(ctx, "INSERT INTO meeting_settings (key, value) VALUES ('link_secret', ?) ON CONFLICT (key) DO NOTHING",
-				hex.EncodeToString(b)); err == nil {
-				err = p.db.QueryRow(ctx, "SELECT value FROM meeting_settings WHERE key = 'link_secret'").Scan(&v)
-			}
-		}
-		if err != nil {
-			p.secretErr = fmt.Errorf("meetings: link secret: %w", err)
-			return
-		}
-		p.secret, p.secretErr = hex.DecodeString(v)
-	})
-	return p.secret, p.secretErr
-}
-
-// linkPurpose is what the links sign, with a registration's id.
+// linkPurpose is what the links sign, with the registration's id.
 const linkPurpose = "meetings"
 
-// Token is the signed token of a registrant's meetings links: whoever
-// holds it acts for that registration in its event's programme, and in no
-// other.
+// Token is the signed token of a participant's link: whoever holds it acts
+// as that registration's participant, and as no other.
 func (p *Programme) Token(registrationID int64) string {
-	key, err := p.linkSecret()
-	if err != nil {
-		return ""
-	}
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(linkPurpose + ":" + strconv.FormatInt(registrationID, 10)))
-	return strconv.FormatInt(registrationID, 10) + "-" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+	return p.links.Token(linkPurpose, registrationID)
 }
 
 // checkToken returns the registration id a token signs.
-func (p *Programme) checkToken(token string) (int64, bool) {
-	idPart, _, ok := strings.Cut(token, "-")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, false
-	}
-	want := p.Token(id)
-	return id, want != "" && hmac.Equal([]byte(want), []byte(token))
-}
+func (p *Programme) checkToken(token string) (int64, bool) { return p.links.Check(token, linkPurpose) }
 
 // Caller is a registrant acting in an event's programme, proven by their
 // account or by a signed link. Only CallerByUser and CallerByToken make

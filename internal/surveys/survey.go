@@ -15,11 +15,11 @@ package surveys
 import (
 	"errors"
 	"strings"
-	"sync"
 	"time"
 
 	"filiere/internal/db"
 	"filiere/internal/directory"
+	"filiere/internal/signed"
 )
 
 // What a survey is about.
@@ -202,15 +202,14 @@ type Service struct {
 	// ReminderDays is RemindPending's gap (DefaultReminderDays).
 	ReminderDays int
 
-	secretOnce sync.Once
-	secret     []byte
-	secretErr  error
+	links *signed.Links
 }
 
 // New returns the surveys over the directory dir, mailing links under
 // baseURL (e.g. https://filiere.example).
 func New(d *db.DB, dir *directory.Store, baseURL string) *Service {
-	return &Service{db: d, dir: dir, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now, ReminderDays: DefaultReminderDays}
+	return &Service{db: d, dir: dir, baseURL: strings.TrimSuffix(baseURL, "/"), Now: time.Now, ReminderDays: DefaultReminderDays,
+		links: signed.New(d, "survey_settings")}
 }
 
 func (s *Service) stamp() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
