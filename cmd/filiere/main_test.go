@@ -272,7 +272,11 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	// The tables of the migrations after 0004 go too: migrate applies
 	// every version after the last one recorded.
 	var undo []string
-	for _, table := range []string{"meeting_run_unscheduled", "meeting_appointments", "meeting_runs", "meeting_requests",
+	for _, table := range []string{"session_recusals", "session_items", "session_members", "committee_sessions",
+		"review_scores", "assignments", "expert_exclusions", "expert_conflicts", "expert_interests", "experts",
+		"application_files", "application_answers", "application_partners", "applications", "call_criteria", "call_fields",
+		"calls", "call_settings",
+		"meeting_run_unscheduled", "meeting_appointments", "meeting_runs", "meeting_requests",
 		"meeting_availability", "meeting_attendees", "meeting_slots", "meeting_setups", "meeting_settings",
 		"need_outcomes", "need_candidates", "need_attachments", "need_events", "needs",
 		"matchmaking_settings", "notifications", "saved_searches",
@@ -286,10 +290,10 @@ func TestMigratingToTheSearchSchemaIndexesExistingOrganisations(t *testing.T) {
 	for _, table := range []string{"steps", "bricks", "services", "certifications", "capacities", "logos", "changes"} {
 		undo = append(undo, "DROP TABLE organisation_"+table)
 	}
-	for _, index := range []string{"siret", "postcode", "updated"} {
+	for _, index := range []string{"siret", "postcode", "updated", "group_name"} {
 		undo = append(undo, "DROP INDEX organisations_"+index)
 	}
-	for _, column := range []string{"siret", "headcount", "revenue", "founded", "keywords", "equipment", "capacity_notes", "visibility"} {
+	for _, column := range []string{"siret", "headcount", "revenue", "founded", "keywords", "equipment", "capacity_notes", "visibility", "group_name"} {
 		undo = append(undo, "ALTER TABLE organisations DROP COLUMN "+column)
 	}
 	for _, stmt := range append(undo,

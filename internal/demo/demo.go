@@ -1,14 +1,14 @@
 // Package demo fills an empty database with a realistic, entirely fictional
 // health-innovation cluster: about 500 organisations over the taxonomy's
-// sectors, kinds, colleges and cities, each with its competency profile
-// (value-chain steps, technology bricks, bands, SIRET, keywords; services,
-// certifications, capacities and equipment for the about 100 solution
-// providers), about 1,000 contacts, one login per role, a year of the
-// matchmaking desk (needs in every state, answers, introductions and
-// outcomes, made through the desk's own workflow), and a year of events
-// with the next three months' agenda (committees, webinars, a two-day
-// congress with exhibitors and sponsors…: registrations, waiting lists,
-// check-ins, invoices, replays and satisfaction surveys, and a flash
+// sectors, kinds, colleges and cities (a few in corporate groups), each with
+// its competency profile (value-chain steps, technology bricks, bands,
+// SIRET, keywords; services, certifications, capacities and equipment for
+// the about 100 solution providers), about 1,000 contacts, one login per
+// role, a year of the matchmaking desk (needs in every state, answers,
+// introductions and outcomes, made through the desk's own workflow), and a
+// year of events with the next three months' agenda (committees, webinars, a
+// two-day congress with exhibitors and sponsors…: registrations, waiting
+// lists, check-ins, invoices, replays and satisfaction surveys, and a flash
 // survey on the members' cash, made through the events' and surveys'
 // workflows). GenerateDirectory writes a directory of any size in the same
 // style for benchmarks. The data derive from a seed alone: the same seed
@@ -70,6 +70,7 @@ const (
 func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (Result, error) {
 	g := newGenerator(seed)
 	drafts := g.organisations(organisationCount)
+	assignGroups(drafts)
 	g.people(drafts)
 	accounts, err := g.accounts(drafts)
 	if err != nil {

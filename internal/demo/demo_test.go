@@ -176,6 +176,37 @@ func TestGeneratedClusterIsARealisticHealthCluster(t *testing.T) {
 			t.Errorf("organisations in %d cities only", len(seenCities))
 		}
 
+		// A few corporate groups, so that calls for projects meet conflicts
+		// of interest by group: companies under a large one, a university
+		// hospital with its city's CIC or lab.
+		ids, kinds := make([]int64, len(orgs)), map[int64]string{}
+		for i, o := range orgs {
+			ids[i], kinds[o.ID] = o.ID, o.Kind
+		}
+		groups, err := store.SameGroup(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		groupKinds := map[string][]string{}
+		for id, g := range groups {
+			groupKinds[g] = append(groupKinds[g], kinds[id])
+		}
+		industrial, hospital := 0, 0
+		for g, ks := range groupKinds {
+			if len(ks) < 2 {
+				t.Errorf("group %q has one organisation", g)
+			}
+			if slices.Contains(ks, "large") {
+				industrial++
+			}
+			if slices.Contains(ks, "hospital") && (slices.Contains(ks, "lab") || slices.Contains(ks, "cic")) {
+				hospital++
+			}
+		}
+		if industrial < 2 || hospital < 1 || len(groups) > res.Organisations/10 {
+			t.Errorf("%d organisations in groups %v: want a few industrial and hospital groups", len(groups), groupKinds)
+		}
+
 		// Before any login, which is audited too.
 		var entries []audit.Entry
 		for {

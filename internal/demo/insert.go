@@ -169,10 +169,10 @@ func insertProfiles(ctx context.Context, tx *db.Tx, orgs []directory.Organisatio
 // organisationRow.
 const orgColumns = `name, short_name, kind, college, membership, member_since, website, address, postcode,
 	city, departement, region, country, latitude, longitude, description_fr, description_en, created_at, updated_at,
-	siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility`
+	siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility, group_name`
 
 // orgWidth is the number of orgColumns.
-const orgWidth = 27
+const orgWidth = 28
 
 // insertOrganisations stores one batch and reads the IDs back. RETURNING's
 // row order is not guaranteed, so rows are matched by website, unique in the
@@ -190,7 +190,7 @@ func insertOrganisations(ctx context.Context, tx *db.Tx, batch []*draft) error {
 			o.Address, o.Postcode, o.City, o.Departement, o.Region, o.Country, lat, lon,
 			o.DescriptionFR, o.DescriptionEN, o.CreatedAt, o.UpdatedAt,
 			o.SIRET, o.Headcount, o.Revenue, nullYear(o.Founded), strings.Join(o.Keywords, "|"), o.Equipment,
-			o.CapacityNotes, visibilityJSON(o.Visibility))
+			o.CapacityNotes, visibilityJSON(o.Visibility), o.Group)
 		byWebsite[o.Website] = d
 	}
 	res, err := tx.Query(ctx, "INSERT INTO organisations ("+orgColumns+") VALUES "+valuesClause(len(batch), orgWidth)+

@@ -52,6 +52,7 @@ func ChangedFields(before, after Organisation) []string {
 	}
 	diff("name", before.Name == after.Name)
 	diff("short_name", before.ShortName == after.ShortName)
+	diff("group", before.Group == after.Group)
 	diff("siret", before.SIRET == after.SIRET)
 	diff("kind", before.Kind == after.Kind)
 	diff("college", before.College == after.College)
@@ -283,16 +284,16 @@ const (
 // orgInsertColumns are the columns Import inserts, in orgInsertArgs order.
 const orgInsertColumns = `name, short_name, kind, college, membership, member_since, website, address, postcode,
 	city, departement, region, country, latitude, longitude, description_fr, description_en, created_at, updated_at,
-	siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility`
+	siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility, group_name`
 
-const orgInsertWidth = 27
+const orgInsertWidth = 28
 
 func orgInsertArgs(args []any, o Organisation) []any {
 	since, lat, lon := o.nullable()
 	return append(args, o.Name, o.ShortName, o.Kind, o.College, o.Membership, since, o.Website, o.Address,
 		o.Postcode, o.City, o.Departement, o.Region, o.Country, lat, lon, o.DescriptionFR, o.DescriptionEN,
 		o.CreatedAt, o.UpdatedAt, o.SIRET, o.Headcount, o.Revenue, o.founded(), joinKeywords(o.Keywords),
-		o.Equipment, o.CapacityNotes, encodeVisibility(o.Visibility))
+		o.Equipment, o.CapacityNotes, encodeVisibility(o.Visibility), o.Group)
 }
 
 // insertOrganisations inserts orgs with multi-row INSERTs and puts their
@@ -362,11 +363,11 @@ func updateOrganisations(ctx context.Context, tx *db.Tx, updated []Organisation,
 			membership = ?, member_since = ?, website = ?, address = ?, postcode = ?, city = ?, departement = ?,
 			region = ?, country = ?, latitude = ?, longitude = ?, description_fr = ?, description_en = ?,
 			updated_at = ?, siret = ?, headcount = ?, revenue = ?, founded = ?, keywords = ?, equipment = ?,
-			capacity_notes = ?, visibility = ? WHERE id = ? AND updated_at = ?`,
+			capacity_notes = ?, visibility = ?, group_name = ? WHERE id = ? AND updated_at = ?`,
 			o.Name, o.ShortName, o.Kind, o.College, o.Membership, since, o.Website, o.Address, o.Postcode,
 			o.City, o.Departement, o.Region, o.Country, lat, lon, o.DescriptionFR, o.DescriptionEN,
 			o.UpdatedAt, o.SIRET, o.Headcount, o.Revenue, o.founded(), joinKeywords(o.Keywords), o.Equipment,
-			o.CapacityNotes, encodeVisibility(o.Visibility), o.ID, before.UpdatedAt)
+			o.CapacityNotes, encodeVisibility(o.Visibility), o.Group, o.ID, before.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("update organisation %d: %w", o.ID, err)
 		}

@@ -188,6 +188,7 @@ func TestChangedFieldsNamesEachDifference(t *testing.T) {
 		}, nil},
 		{func(o *directory.Organisation) { o.Services = slices.Clone(o.Services); o.Services[0].Step = "" }, []string{"services"}},
 		{func(o *directory.Organisation) { o.SIRET, o.Name = "", "X" }, []string{"name", "siret"}},
+		{func(o *directory.Organisation) { o.Group = "Groupe Lépine" }, []string{"group"}},
 		{func(o *directory.Organisation) {
 			o.Visibility = map[string]directory.Visibility{directory.FieldSIRET: directory.StaffOnly}
 		}, []string{"visibility"}},

@@ -112,6 +112,7 @@ func listPart(name, field string, get func(*Organisation) *[]string) profilePart
 
 var profileParts = []profilePart{
 	stringsPart("name", "", func(o *Organisation) []*string { return []*string{&o.Name, &o.ShortName} }),
+	stringsPart("group", "", func(o *Organisation) []*string { return []*string{&o.Group} }),
 	stringsPart("city", "", func(o *Organisation) []*string { return []*string{&o.City, &o.Region} }),
 	listPart("sectors", "", func(o *Organisation) *[]string { return &o.Sectors }),
 	stringsPart(FieldWebsite, FieldWebsite, func(o *Organisation) []*string { return []*string{&o.Website} }),

@@ -16,6 +16,7 @@ type Organisation struct {
 	ID          int64
 	Name        string
 	ShortName   string // acronym or usual short name, may be empty
+	Group       string // corporate group, e.g. "Groupe Sanofi"; "" when independent (see SameGroup)
 	Kind        string // taxonomy kind code
 	College     string // taxonomy college code; "" when not set
 	Membership  string // Member, Prospect, Former or NonMember

@@ -19,6 +19,7 @@ import (
 const (
 	maxName        = 200
 	maxShortName   = 60
+	maxGroup       = 200
 	maxWebsite     = 300
 	maxAddress     = 300
 	maxPlace       = 100 // postcode, city, département, region
@@ -29,6 +30,7 @@ const (
 // "none", country "FR", a member's college from its kind) and puts the
 // sectors in taxonomy order without duplicates.
 func (s *Store) normaliseOrganisation(o Organisation) Organisation {
+	o.Group = strings.Join(strings.Fields(o.Group), " ") // one spelling for SameGroup to compare
 	for _, f := range []*string{&o.Name, &o.ShortName, &o.Kind, &o.College, &o.Membership, &o.Website,
 		&o.Address, &o.Postcode, &o.City, &o.Departement, &o.Region, &o.Country, &o.DescriptionFR, &o.DescriptionEN,
 		&o.SIRET, &o.Headcount, &o.Revenue, &o.CapacityNotes, &o.Equipment} {
@@ -72,7 +74,8 @@ func (s *Store) validateOrganisation(o Organisation) error {
 		field, value string
 		max          int
 	}{
-		{"name", o.Name, maxName}, {"short_name", o.ShortName, maxShortName}, {"website", o.Website, maxWebsite},
+		{"name", o.Name, maxName}, {"short_name", o.ShortName, maxShortName}, {"group", o.Group, maxGroup},
+		{"website", o.Website, maxWebsite},
 		{"address", o.Address, maxAddress}, {"postcode", o.Postcode, maxPlace}, {"city", o.City, maxPlace},
 		{"departement", o.Departement, maxPlace}, {"region", o.Region, maxPlace},
 		{"description_fr", o.DescriptionFR, maxDescription}, {"description_en", o.DescriptionEN, maxDescription},
@@ -132,7 +135,8 @@ func websiteShape(s string) bool {
 // order scanOrganisation reads it.
 const orgColumns = `id, name, short_name, kind, college, membership, member_since, website, address,
 	postcode, city, departement, region, country, latitude, longitude, description_fr, description_en,
-	created_at, updated_at, siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility`
+	created_at, updated_at, siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility,
+	group_name`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -145,7 +149,8 @@ func scanOrganisation(row scanner) (Organisation, error) {
 	err := row.Scan(&o.ID, &o.Name, &o.ShortName, &o.Kind, &o.College, &o.Membership, &since, &o.Website,
 		&o.Address, &o.Postcode, &o.City, &o.Departement, &o.Region, &o.Country, &lat, &lon,
 		&o.DescriptionFR, &o.DescriptionEN, &o.CreatedAt, &o.UpdatedAt,
-		&o.SIRET, &o.Headcount, &o.Revenue, &founded, &keywords, &o.Equipment, &o.CapacityNotes, &visibility)
+		&o.SIRET, &o.Headcount, &o.Revenue, &founded, &keywords, &o.Equipment, &o.CapacityNotes, &visibility,
+		&o.Group)
 	if err != nil {
 		return o, err
 	}
@@ -188,12 +193,12 @@ func (s *Store) CreateOrganisation(ctx context.Context, o Organisation) (Organis
 		err := tx.QueryRow(ctx, `INSERT INTO organisations (name, short_name, kind, college, membership, member_since,
 			website, address, postcode, city, departement, region, country, latitude, longitude,
 			description_fr, description_en, created_at, updated_at,
-			siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			siret, headcount, revenue, founded, keywords, equipment, capacity_notes, visibility, group_name)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			o.Name, o.ShortName, o.Kind, o.College, o.Membership, since, o.Website, o.Address, o.Postcode,
 			o.City, o.Departement, o.Region, o.Country, lat, lon, o.DescriptionFR, o.DescriptionEN,
 			o.CreatedAt, o.UpdatedAt, o.SIRET, o.Headcount, o.Revenue, o.founded(), joinKeywords(o.Keywords),
-			o.Equipment, o.CapacityNotes, encodeVisibility(o.Visibility)).Scan(&o.ID)
+			o.Equipment, o.CapacityNotes, encodeVisibility(o.Visibility), o.Group).Scan(&o.ID)
 		if err != nil {
 			return err
 		}
@@ -249,11 +254,11 @@ func (s *Store) update(ctx context.Context, o Organisation, ownProfile bool) (Or
 			membership = ?, member_since = ?, website = ?, address = ?, postcode = ?, city = ?, departement = ?,
 			region = ?, country = ?, latitude = ?, longitude = ?, description_fr = ?, description_en = ?,
 			updated_at = ?, siret = ?, headcount = ?, revenue = ?, founded = ?, keywords = ?, equipment = ?,
-			capacity_notes = ?, visibility = ? WHERE id = ?`,
+			capacity_notes = ?, visibility = ?, group_name = ? WHERE id = ?`,
 			o.Name, o.ShortName, o.Kind, o.College, o.Membership, since, o.Website, o.Address, o.Postcode,
 			o.City, o.Departement, o.Region, o.Country, lat, lon, o.DescriptionFR, o.DescriptionEN,
 			o.UpdatedAt, o.SIRET, o.Headcount, o.Revenue, o.founded(), joinKeywords(o.Keywords), o.Equipment,
-			o.CapacityNotes, encodeVisibility(o.Visibility), o.ID)
+			o.CapacityNotes, encodeVisibility(o.Visibility), o.Group, o.ID)
 		if err != nil {
 			return err
 		}

@@ -88,7 +88,8 @@ func (v Visibility) Rank() int {
 // visibility v.
 func (viewer Visibility) Sees(v Visibility) bool { return v.Rank() <= viewer.Rank() }
 
-// The profile fields whose visibility an organisation chooses. The name,
+// The profile fields whose visibility an organisation chooses. The name
+// (with the short name and the corporate group, a matter of public record),
 // kind, college, membership, city, région and sectors are always public:
 // they are what the directory lists.
 const (

@@ -362,7 +362,7 @@ func levelTexts(o Organisation) [3][]string {
 		}
 		levels[r] = append(levels[r], texts...)
 	}
-	add("", o.Name, o.ShortName, o.City, o.Region)
+	add("", o.Name, o.ShortName, o.Group, o.City, o.Region)
 	for _, c := range o.Sectors {
 		if t, ok := tax.Sector(c); ok {
 			add("", t.FR, t.EN)

@@ -24,6 +24,8 @@ var columns = []column{
 	{"name", "Nom", []string{"raison sociale", "dénomination", "nom de l'organisation", "organisation", "organization",
 		"company", "company name", "organisation name"}},
 	{"short_name", "Sigle", []string{"nom court", "acronyme", "acronym", "short name"}},
+	{"group", "Groupe", []string{"groupe d'appartenance", "group name", "corporate group", "groupe industriel",
+		"société mère", "maison mère", "parent company"}},
 	{"siret", "SIRET", []string{"siren", "n° siret", "numéro siret", "siret number", "siren siret"}},
 	{"kind", "Type", []string{"type d'organisation", "type de structure", "catégorie", "organisation kind", "organization type", "type of organisation"}},
 	{"college", "Collège", nil},

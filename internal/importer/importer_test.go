@@ -203,6 +203,36 @@ func TestUTF8FileWithBOMAndEnglishHeadersImports(t *testing.T) {
 	})
 }
 
+func TestTheGroupColumnIsImportedUnderItsFrenchHeaderOrAnAlias(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		st := directory.NewStore(d)
+		file := "Nom;Type;Code postal;Groupe\n" +
+			"Sanofi Pasteur;Grand groupe;69007;Groupe Sanofi\n" +
+			"Cardiolys;Start-up;25000;\n"
+		r := run(t, st, input(t, "groupes.csv", []byte(file)), importer.Options{})
+		if want := []string{"2:create", "3:create"}; !slices.Equal(actions(r), want) {
+			t.Fatalf("actions = %v, want %v (%v)", actions(r), want, r.Rows)
+		}
+		groups, err := st.SameGroup(staffCtx(), []int64{r.Rows[0].ID, r.Rows[1].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(groups) != 1 || groups[r.Rows[0].ID] != "Groupe Sanofi" {
+			t.Errorf("groups = %v, want only Sanofi Pasteur's", groups)
+		}
+		// Another file names the column differently and moves Cardiolys
+		// into a group; an update reports the column as changed.
+		file = "name;postcode;groupe d'appartenance\nCardiolys;25000;Groupe Santélys\n"
+		r = run(t, st, input(t, "maj.csv", []byte(file)), importer.Options{})
+		if row := r.Rows[0]; row.Action != importer.Update || !slices.Equal(row.Changed, []string{"group"}) {
+			t.Fatalf("row = %+v (%v)", row, row.Messages("en"))
+		}
+		if o, err := st.Organisation(staffCtx(), r.Rows[0].ID); err != nil || o.Group != "Groupe Santélys" {
+			t.Errorf("group after update = %q, %v", o.Group, err)
+		}
+	})
+}
+
 func TestDryRunWritesNothingAndSaysWhatARunWouldDo(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		st := directory.NewStore(d)
@@ -428,7 +458,7 @@ func TestTemplatesImportAsTheyAre(t *testing.T) {
 
 func TestTemplateHasTheRequiredColumns(t *testing.T) {
 	en := importer.Header("en")
-	for _, c := range []string{"name", "siret", "kind", "sectors", "postcode", "city", "region", "country",
+	for _, c := range []string{"name", "group", "siret", "kind", "sectors", "postcode", "city", "region", "country",
 		"description_fr", "description_en", "services", "bricks", "certifications", "website"} {
 		if !slices.Contains(en, c) {
 			t.Errorf("English template lacks %q", c)

@@ -73,6 +73,7 @@ func apply(base directory.Organisation, cols tabular.Columns, row tabular.Row) (
 
 	text("name", &o.Name)
 	text("short_name", &o.ShortName)
+	text("group", &o.Group)
 	if has("siret") {
 		// A SIREN where the organisation has one of its SIRETs stored
 		// names the same organisation: keep the more precise number.

@@ -99,7 +99,7 @@ func templateExamples(lang string) []map[string]any {
 	}
 	return []map[string]any{
 		{
-			"name": "Stérilix", "siret": "81234567600017", "kind": label(t.Kind, "sme"),
+			"name": "Stérilix", "group": "Groupe Santélys", "siret": "81234567600017", "kind": label(t.Kind, "sme"),
 			"membership": i18n.T(lang, directory.MembershipKey(directory.Member)), "member_since": 2019,
 			"sectors": label(t.Sector, "medtech"), "steps": label(t.Step, "design", "regulatory"),
 			"bricks":         label(t.Brick, "mt.sterilisation", "mt.moulding"),

@@ -34,6 +34,7 @@ type apiOrganisation struct {
 	ID             int64              `json:"id"`
 	Name           string             `json:"name"`
 	ShortName      string             `json:"short_name,omitempty"`
+	Group          string             `json:"group,omitempty"`
 	Kind           string             `json:"kind"`
 	College        string             `json:"college,omitempty"`
 	Membership     string             `json:"membership"`
@@ -87,8 +88,8 @@ type apiCertification struct {
 
 // toAPIOrganisation shapes o, already reduced to what the caller may see.
 func toAPIOrganisation(o directory.Organisation, now time.Time) apiOrganisation {
-	a := apiOrganisation{ID: o.ID, Name: o.Name, ShortName: o.ShortName, Kind: o.Kind, College: o.College, Membership: o.Membership,
-		Sectors: o.Sectors, SIRET: o.SIRET, Website: o.Website, Address: o.Address, Postcode: o.Postcode, City: o.City,
+	a := apiOrganisation{ID: o.ID, Name: o.Name, ShortName: o.ShortName, Group: o.Group, Kind: o.Kind, College: o.College,
+		Membership: o.Membership, Sectors: o.Sectors, SIRET: o.SIRET, Website: o.Website, Address: o.Address, Postcode: o.Postcode, City: o.City,
 		Departement: o.Departement, Region: o.Region, Country: o.Country, Headcount: o.Headcount, Revenue: o.Revenue,
 		Founded: o.Founded, DescriptionFR: o.DescriptionFR, DescriptionEN: o.DescriptionEN, Steps: o.Steps, Bricks: o.Bricks,
 		CapacityNotes: o.CapacityNotes, Equipment: o.Equipment, Keywords: o.Keywords, Hidden: o.Hidden, UpdatedAt: o.UpdatedAt}

@@ -355,6 +355,7 @@ type orgFormData struct {
 	Fields         []string // the profile fields with a chosen visibility
 	HeadcountBands []string
 	RevenueBands   []string
+	Groups         []string // the corporate groups already known, offered so that each is spelled one way
 }
 
 // blankRows is how many empty service and certification rows the form
@@ -378,6 +379,12 @@ func (s *Server) orgForm(w http.ResponseWriter, r *http.Request, status int, p *
 	for _, f := range directory.ProfileFields {
 		d.Fields = append(d.Fields, f.Field)
 	}
+	groups, err := s.Directory.Groups(r.Context())
+	if err != nil {
+		s.fail(w, r, "organisation form", err)
+		return
+	}
+	d.Groups = groups
 	p.Data = d
 	s.render(w, r, status, "organisation_form", p)
 }
@@ -385,7 +392,7 @@ func (s *Server) orgForm(w http.ResponseWriter, r *http.Request, status int, p *
 // orgValues is the form showing o.
 func orgValues(o directory.Organisation) url.Values {
 	v := url.Values{
-		"name": {o.Name}, "short_name": {o.ShortName}, "kind": {o.Kind}, "college": {o.College}, "membership": {o.Membership},
+		"name": {o.Name}, "short_name": {o.ShortName}, "group": {o.Group}, "kind": {o.Kind}, "college": {o.College}, "membership": {o.Membership},
 		"website": {o.Website}, "address": {o.Address}, "postcode": {o.Postcode}, "city": {o.City},
 		"departement": {o.Departement}, "region": {o.Region}, "country": {o.Country},
 		"description_fr": {o.DescriptionFR}, "description_en": {o.DescriptionEN},
@@ -432,6 +439,9 @@ func applyOrgForm(o *directory.Organisation, f url.Values) error {
 	var errs validate.Errors
 	get := func(name string) string { return strings.TrimSpace(f.Get(name)) }
 	o.Name, o.ShortName, o.Website = get("name"), get("short_name"), get("website")
+	if f.Has("group") { // a form without the field keeps the group
+		o.Group = get("group")
+	}
 	o.Address, o.Postcode, o.City = get("address"), get("postcode"), get("city")
 	o.Departement, o.Region, o.Country = get("departement"), get("region"), get("country")
 	o.DescriptionFR, o.DescriptionEN = get("description_fr"), get("description_en")
