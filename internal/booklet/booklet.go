@@ -15,11 +15,9 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"filiere/internal/i18n"
+	"filiere/internal/pdffont"
 )
 
 // Booklet is one competencies booklet: a selection of organisation profiles
@@ -123,11 +121,8 @@ func newDoc(b Booklet) (*doc, error) {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(marginX, marginTop, marginX)
 	pdf.SetCellMargin(0)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
-	pdf.AddUTF8FontFromBytes(fontFamily, "I", goitalic.TTF)
-	if err := pdf.Error(); err != nil {
-		return nil, fmt.Errorf("booklet: load fonts: %w", err)
+	if err := pdffont.Register(pdf, fontFamily, pdffont.Regular, pdffont.Bold, pdffont.Italic); err != nil {
+		return nil, fmt.Errorf("booklet: %w", err)
 	}
 	d := &doc{pdf: pdf, lang: b.Lang, b: b, logos: newLogoSet()}
 	d.b.ClusterName = clean(b.ClusterName)

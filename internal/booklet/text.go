@@ -6,45 +6,16 @@ import (
 	"time"
 	"unicode"
 
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
+	"filiere/internal/pdffont"
 )
 
 // ellipsis ends any text cut to fit its room.
 const ellipsis = "…"
 
-// coverage records which runes of the Basic Multilingual Plane the Go fonts
-// draw. fpdf indexes its width table by rune and cannot take runes beyond
-// U+FFFF; runes without a glyph would print as empty boxes.
-var coverage = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
-	var set [1 << 16 / 64]uint64
-	f, err := sfnt.Parse(goregular.TTF)
-	if err != nil {
-		// The font is compiled in; should it ever fail to parse, keep ASCII only.
-		for r := 0x20; r < 0x7f; r++ {
-			set[r/64] |= 1 << (r % 64)
-		}
-		return &set
-	}
-	var buf sfnt.Buffer
-	for r := 0; r < 1<<16; r++ {
-		if g, err := f.GlyphIndex(&buf, rune(r)); err == nil && g != 0 {
-			set[r/64] |= 1 << (r % 64)
-		}
-	}
-	return &set
-})
-
-func drawable(r rune) bool {
-	if r < 0 || r >= 1<<16 {
-		return false
-	}
-	return coverage()[r/64]&(1<<(r%64)) != 0
-}
-
 // clean makes s safe to print on one line: control and format characters
 // go, runs of white space become one space, and runes the font cannot draw
-// become "?" (combining marks it lacks are dropped).
+// become "?" (combining marks it lacks are dropped). Unlike pdffont.Clean
+// it also drops U+FFFD, the mark of text that was mis-decoded upstream.
 func clean(s string) string {
 	return sanitize(s, false)
 }
@@ -75,7 +46,7 @@ func sanitize(s string, keepBreaks bool) string {
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar:
 			continue
 		}
-		if !drawable(r) {
+		if !pdffont.Drawable(r) {
 			if unicode.Is(unicode.Mn, r) {
 				continue
 			}

@@ -6,16 +6,12 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 	"time"
-	"unicode"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
 
 	"filiere/internal/i18n"
+	"filiere/internal/pdffont"
 	"filiere/internal/textsearch"
 )
 
@@ -69,15 +65,13 @@ func WriteBadges(w io.Writer, b BadgeSheet) error {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCellMargin(0)
-	pdf.AddUTF8FontFromBytes(badgeFont, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(badgeFont, "B", gobold.TTF)
-	if err := pdf.Error(); err != nil {
-		return fmt.Errorf("events: badges: load fonts: %w", err)
+	if err := pdffont.Register(pdf, badgeFont, pdffont.Regular, pdffont.Bold); err != nil {
+		return fmt.Errorf("events: badges: %w", err)
 	}
-	pdf.SetTitle(clean(b.Event), true)
+	pdf.SetTitle(pdffont.Clean(b.Event), true)
 	pdf.SetCreator("filiere", false)
 	pdf.SetLang(lang)
-	event, when := clean(b.Event), clean(b.When)
+	event, when := pdffont.Clean(b.Event), pdffont.Clean(b.When)
 	if len(b.Badges) == 0 {
 		pdf.AddPage()
 	}
@@ -99,9 +93,9 @@ func WriteBadges(w io.Writer, b BadgeSheet) error {
 		fitCell(pdf, x+badgePad, y+badgePad+4.5, room, 4, "", 8, 6, when)
 		// The person.
 		pdf.SetTextColor(0, 0, 0)
-		fitName(pdf, x+badgePad, y+22, room, clean(bd.Name))
+		fitName(pdf, x+badgePad, y+22, room, pdffont.Clean(bd.Name))
 		pdf.SetTextColor(60, 60, 60)
-		fitCell(pdf, x+badgePad, y+33, room, 7, "", orgMax, orgMin, clean(bd.Organisation))
+		fitCell(pdf, x+badgePad, y+33, room, 7, "", orgMax, orgMin, pdffont.Clean(bd.Organisation))
 		// The category band.
 		cat := bd.Category
 		if !slices.Contains(Categories, cat) {
@@ -136,13 +130,7 @@ func fitCell(pdf *fpdf.Fpdf, x, y, room, h float64, style string, hi, lo float64
 		}
 	}
 	pdf.SetFont(badgeFont, style, size)
-	if pdf.GetStringWidth(s) > room {
-		runes := []rune(s)
-		for len(runes) > 0 && pdf.GetStringWidth(string(runes)+"…") > room {
-			runes = runes[:len(runes)-1]
-		}
-		s = strings.TrimSpace(string(runes)) + "…"
-	}
+	s = pdffont.Ellipsize(pdf, s, room)
 	pdf.SetXY(x, y)
 	pdf.CellFormat(room, h, s, "", 0, "C", false, 0, "")
 }
@@ -175,54 +163,6 @@ func fitName(pdf *fpdf.Fpdf, x, y, room float64, name string) {
 	}
 	fitCell(pdf, x, y-3, room, 6.5, "B", size, nameMin, first)
 	fitCell(pdf, x, y+3.5, room, 6.5, "B", size, nameMin, second)
-}
-
-// glyphs records which runes of the Basic Multilingual Plane the Go fonts
-// draw: fpdf takes no rune beyond U+FFFF, and one without a glyph prints
-// as an empty box.
-var glyphs = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
-	var set [1 << 16 / 64]uint64
-	f, err := sfnt.Parse(goregular.TTF)
-	if err != nil {
-		for r := 0x20; r < 0x7f; r++ {
-			set[r/64] |= 1 << (r % 64)
-		}
-		return &set
-	}
-	var buf sfnt.Buffer
-	for r := 0; r < 1<<16; r++ {
-		if g, err := f.GlyphIndex(&buf, rune(r)); err == nil && g != 0 {
-			set[r/64] |= 1 << (r % 64)
-		}
-	}
-	return &set
-})
-
-// clean makes s printable on one line: spaces collapse, control and format
-// characters go, runes the font lacks become "?".
-func clean(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			continue
-		case r >= 1<<16 || glyphs()[r/64]&(1<<(r%64)) == 0:
-			if unicode.Is(unicode.Mn, r) {
-				continue
-			}
-			r = '?'
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Badges renders the badges of an event's confirmed registrants in lang,

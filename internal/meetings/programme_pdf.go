@@ -4,17 +4,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
-	"unicode"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
 
 	"filiere/internal/events"
 	"filiere/internal/i18n"
+	"filiere/internal/pdffont"
 )
 
 // The agenda's layout, in millimetres: A4 portrait.
@@ -42,13 +38,11 @@ func WriteAgendaPDF(w io.Writer, a Agenda, lang string) error {
 	pdf.SetModificationDate(stamp)
 	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.AddUTF8FontFromBytes(pdfFont, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(pdfFont, "B", gobold.TTF)
-	if err := pdf.Error(); err != nil {
-		return fmt.Errorf("meetings: agenda pdf: load fonts: %w", err)
+	if err := pdffont.Register(pdf, pdfFont, pdffont.Regular, pdffont.Bold); err != nil {
+		return fmt.Errorf("meetings: agenda pdf: %w", err)
 	}
 	e := a.Event
-	pdf.SetTitle(printable(i18n.T(lang, "programme.pdf.title", e.Title(lang))), true)
+	pdf.SetTitle(pdffont.Clean(i18n.T(lang, "programme.pdf.title", e.Title(lang))), true)
 	pdf.SetCreator("filiere", false)
 	pdf.SetLang(lang)
 	pdf.AddPage()
@@ -56,7 +50,7 @@ func WriteAgendaPDF(w io.Writer, a Agenda, lang string) error {
 	text := func(style string, size, h float64, s string) {
 		pdf.SetFont(pdfFont, style, size)
 		pdf.SetX(pdfMargin)
-		pdf.CellFormat(pdfWidth, h, fit(pdf, printable(s), pdfWidth), "", 1, "L", false, 0, "")
+		pdf.CellFormat(pdfWidth, h, pdffont.Ellipsize(pdf, pdffont.Clean(s), pdfWidth), "", 1, "L", false, 0, "")
 	}
 	pdf.SetTextColor(90, 90, 90)
 	text("B", 10, 5, i18n.T(lang, "programme.pdf.heading"))
@@ -103,7 +97,7 @@ func WriteAgendaPDF(w io.Writer, a Agenda, lang string) error {
 			pdf.SetFont(pdfFont, "B", 9)
 			pdf.SetTextColor(90, 90, 90)
 			pdf.SetX(pdfMargin)
-			pdf.CellFormat(pdfWidth, lineHeight+1, printable(dayTitle(lang, it.Slot.Start)), "", 1, "L", false, 0, "")
+			pdf.CellFormat(pdfWidth, lineHeight+1, pdffont.Clean(dayTitle(lang, it.Slot.Start)), "", 1, "L", false, 0, "")
 			pdf.SetTextColor(0, 0, 0)
 		}
 		y := pdf.GetY()
@@ -115,13 +109,13 @@ func WriteAgendaPDF(w io.Writer, a Agenda, lang string) error {
 		pdf.SetXY(pdfMargin, y+1)
 		pdf.CellFormat(colTime, lineHeight, it.Slot.Label(), "", 0, "L", false, 0, "")
 		pdf.SetFont(pdfFont, "", 10)
-		pdf.CellFormat(colPlace, lineHeight, fit(pdf, printable(it.Place(lang)), colPlace-2), "", 0, "L", false, 0, "")
+		pdf.CellFormat(colPlace, lineHeight, pdffont.Ellipsize(pdf, pdffont.Clean(it.Place(lang)), colPlace-2), "", 0, "L", false, 0, "")
 		room := pdfWidth - colTime - colPlace
 		pdf.SetFont(pdfFont, "B", 10)
-		pdf.CellFormat(room, lineHeight, fit(pdf, printable(it.With.Name), room), "", 1, "L", false, 0, "")
+		pdf.CellFormat(room, lineHeight, pdffont.Ellipsize(pdf, pdffont.Clean(it.With.Name), room), "", 1, "L", false, 0, "")
 		pdf.SetFont(pdfFont, "", 9)
 		pdf.SetX(pdfMargin + colTime + colPlace)
-		pdf.CellFormat(room, lineHeight, fit(pdf, printable(it.With.Organisation), room), "", 1, "L", false, 0, "")
+		pdf.CellFormat(room, lineHeight, pdffont.Ellipsize(pdf, pdffont.Clean(it.With.Organisation), room), "", 1, "L", false, 0, "")
 		pdf.SetY(y + rowHeight)
 	}
 	if err := pdf.Error(); err != nil {
@@ -140,65 +134,4 @@ func dayTitle(lang string, t time.Time) string {
 		return when[:i]
 	}
 	return when
-}
-
-// fit cuts s with an ellipsis so that it takes at most room in the
-// current font.
-func fit(pdf *fpdf.Fpdf, s string, room float64) string {
-	if pdf.GetStringWidth(s) <= room {
-		return s
-	}
-	runes := []rune(s)
-	for len(runes) > 0 && pdf.GetStringWidth(string(runes)+"…") > room {
-		runes = runes[:len(runes)-1]
-	}
-	return strings.TrimSpace(string(runes)) + "…"
-}
-
-// glyphs records which runes of the Basic Multilingual Plane the Go fonts
-// draw: fpdf takes no rune beyond U+FFFF, and one without a glyph prints
-// as an empty box.
-var glyphs = sync.OnceValue(func() *[1 << 16 / 64]uint64 {
-	var set [1 << 16 / 64]uint64
-	f, err := sfnt.Parse(goregular.TTF)
-	if err != nil {
-		for r := 0x20; r < 0x7f; r++ {
-			set[r/64] |= 1 << (r % 64)
-		}
-		return &set
-	}
-	var buf sfnt.Buffer
-	for r := 0; r < 1<<16; r++ {
-		if g, err := f.GlyphIndex(&buf, rune(r)); err == nil && g != 0 {
-			set[r/64] |= 1 << (r % 64)
-		}
-	}
-	return &set
-})
-
-// printable makes s printable on one line: spaces collapse, control and
-// format characters go, runes the font lacks become "?".
-func printable(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			continue
-		case r >= 1<<16 || glyphs()[r/64]&(1<<(r%64)) == 0:
-			if unicode.Is(unicode.Mn, r) {
-				continue
-			}
-			r = '?'
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
