@@ -21,6 +21,10 @@ const (
 	ActNeedsManage   Action = "needs.manage"           // the team: the desk's queue, shortlists, settings, statistics
 	ActEventsManage  Action = "events.manage"          // the team: events, registrations, check-in, badges, meetings, statistics
 	ActSurveysManage Action = "surveys.manage"         // the team: questionnaires, invitations, results
+	ActCallsApply    Action = "calls.apply"            // members and buyers: apply to calls for their organisation, follow their applications
+	ActCallsEvaluate Action = "calls.evaluate"         // experts (and the team): their assignments, reviews and committee sessions
+	ActCallsManage   Action = "calls.manage"           // the team: calls, pre-selection, experts, assignment, sessions, decisions, outcomes
+	ActCallsStats    Action = "calls.stats"            // the team and funders: the calls' statistics
 )
 
 // Rule says who may perform an action.
@@ -53,6 +57,10 @@ var Policy = map[Action]Rule{
 	ActNeedsManage:   {Roles: team},
 	ActEventsManage:  {Roles: team},
 	ActSurveysManage: {Roles: team},
+	ActCallsApply:    {Roles: []Role{RoleAdmin, RoleStaff, RoleMember, RoleBuyer}},
+	ActCallsEvaluate: {Roles: []Role{RoleAdmin, RoleStaff, RoleExpert}},
+	ActCallsManage:   {Roles: team},
+	ActCallsStats:    {Roles: []Role{RoleAdmin, RoleStaff, RoleFunder}},
 }
 
 // Known reports whether the Policy has an entry for a.

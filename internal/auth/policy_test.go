@@ -77,6 +77,10 @@ func TestPolicyAnswers(t *testing.T) {
 		auth.ActNeedsManage:   {admin: true, staff: true},
 		auth.ActEventsManage:  {admin: true, staff: true},
 		auth.ActSurveysManage: {admin: true, staff: true},
+		auth.ActCallsApply:    {admin: true, staff: true, memberOwn: true, memberOther: true, buyer: true},
+		auth.ActCallsEvaluate: {admin: true, staff: true, expert: true},
+		auth.ActCallsManage:   {admin: true, staff: true},
+		auth.ActCallsStats:    {admin: true, staff: true, funder: true},
 	}
 	if len(table) != len(auth.Policy) {
 		t.Fatalf("the table pins %d actions, Policy has %d: add the new ones here", len(table), len(auth.Policy))

@@ -1,0 +1,824 @@
+package calls
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"filiere/internal/audit"
+	"filiere/internal/auth"
+	"filiere/internal/db"
+	"filiere/internal/validate"
+)
+
+// MaxFileBytes bounds one uploaded document.
+const MaxFileBytes = 10 << 20
+
+// Limits of what applicants write.
+const (
+	maxText     = 500
+	maxLongText = 20000
+	maxSummary  = 3000
+)
+
+// Organisation names an organisation of a consortium.
+type Organisation struct {
+	ID    int64
+	Name  string
+	Group string // its corporate group, "" when independent
+}
+
+// Application is one organisation's (or consortium's) application to a
+// call.
+type Application struct {
+	ID        int64
+	CallID    int64
+	Reference string // e.g. A-2026-0042
+	Title     string
+	Acronym   string
+	Summary   string
+	Lead      Organisation
+	Partners  []Organisation // in the order given
+	Lang      string         // the language the applicant writes in (letters follow it)
+	Status    string
+	// Collaborative: the consortium has partners (individual otherwise).
+	Collaborative    bool
+	Eligibility      string // "", Eligible or Ineligible
+	IneligibleReason string
+	Decision         string // "" or one of Decisions
+	DecisionNote     string
+	DecidedAt        time.Time
+	DecisionSession  int64
+	LabelNumber      string
+	LabelUntil       time.Time // zero: no expiry (or no label)
+	RenewalOf        int64     // the labelled application this one renews
+	Funding          string    // "" or one of Fundings
+	FundingCents     int64
+	FundingOn        time.Time
+	FundingNote      string
+	Imported         bool
+	CreatedBy        int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	SubmittedAt      time.Time
+	WithdrawnAt      time.Time
+	// Answers holds the form's answers by field code, in canonical form
+	// (see ApplicationInput).
+	Answers map[string]string
+	Files   []File
+}
+
+// Received reports whether the application counts as received (it was
+// submitted, even if withdrawn since).
+func (a Application) Received() bool { return a.Status != StatusDraft }
+
+// InTheRunning reports whether the application is still evaluated:
+// submitted and not found ineligible.
+func (a Application) InTheRunning() bool {
+	return a.Status == StatusSubmitted && a.Eligibility != Ineligible
+}
+
+// File is an uploaded document (its content is read with File).
+type File struct {
+	ID          int64
+	FieldCode   string
+	Filename    string
+	ContentType string
+	Size        int64
+}
+
+// Upload is a document sent with an application.
+type Upload struct {
+	Filename string
+	Data     []byte
+}
+
+// ApplicationInput is what an applicant writes. Answers are keyed by
+// field code and written as people type them: numbers with a comma or a
+// point, amounts in euros ("12 500,50"), dates as 2026-03-04 or
+// 04/03/2026; they are stored in canonical form (12.5, cents, ISO date).
+// Files adds or replaces documents by field code; RemoveFiles deletes
+// some.
+type ApplicationInput struct {
+	Title, Acronym, Summary string
+	Lang                    string
+	LeadID                  int64 // staff entering an application for an organisation; ignored otherwise
+	PartnerIDs              []int64
+	Answers                 map[string]string
+	Files                   map[string]Upload
+	RemoveFiles             []string
+}
+
+// CreateDraft starts an application of the viewer's organisation (or,
+// for staff, of in.LeadID) to a published call that takes submissions.
+func (s *Service) CreateDraft(ctx context.Context, v Viewer, callID int64, in ApplicationInput) (Application, error) {
+	lead := v.OrganisationID
+	if v.Staff() {
+		lead = in.LeadID
+	}
+	var a Application
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		c, err := getCall(ctx, tx, callID)
+		if err != nil {
+			return err
+		}
+		if !c.Published && !v.Staff() {
+			return ErrNotFound
+		}
+		if lead == 0 || (!v.Staff() && v.Role != auth.RoleMember && v.Role != auth.RoleBuyer) {
+			return ErrForbidden
+		}
+		now := s.stamp()
+		if !c.IsOpen(now) {
+			return ErrClosed
+		}
+		if err := checkAudience(ctx, tx, c, lead); err != nil {
+			return err
+		}
+		a = Application{CallID: callID, Status: StatusDraft, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now,
+			Lead: Organisation{ID: lead}, Lang: langOr(in.Lang, v.Lang)}
+		if a.Reference, err = nextReference(ctx, tx, c.Year); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO applications (call_id, reference, title, lead_id, lang, status, created_by,
+			created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?) RETURNING id`, callID, a.Reference, lead, a.Lang,
+			a.Status, nullInt(v.UserID), now, now).Scan(&a.ID); err != nil {
+			return err
+		}
+		if a, err = s.write(ctx, tx, c, a, in, false); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "application", a.ID, "create", nil, a)
+	})
+	if err != nil {
+		return Application{}, wrap("create draft", err)
+	}
+	return a, nil
+}
+
+func langOr(lang, fallback string) string {
+	if lang == "en" || lang == "fr" {
+		return lang
+	}
+	if fallback == "en" {
+		return "en"
+	}
+	return "fr"
+}
+
+// checkAudience refuses a lead the call's audience leaves out.
+func checkAudience(ctx context.Context, q db.Querier, c Call, lead int64) error {
+	var membership string
+	err := q.QueryRow(ctx, "SELECT membership FROM organisations WHERE id = ?", lead).Scan(&membership)
+	if errors.Is(err, sql.ErrNoRows) {
+		var errs validate.Errors
+		errs.Add("lead", "calls.lead_unknown")
+		return errs
+	}
+	if err != nil {
+		return err
+	}
+	if c.Audience == AudienceMembers && membership != "member" {
+		var errs validate.Errors
+		errs.Add("lead", "calls.members_only")
+		return errs
+	}
+	return nil
+}
+
+// nextReference numbers applications per year: A-2026-0001, …
+func nextReference(ctx context.Context, q db.Querier, year int) (string, error) {
+	prefix := fmt.Sprintf("A-%d-", year)
+	var last sql.NullString
+	if err := q.QueryRow(ctx, "SELECT MAX(reference) FROM applications WHERE reference LIKE ?", prefix+"%").Scan(&last); err != nil {
+		return "", err
+	}
+	n := 0
+	if last.Valid {
+		n, _ = strconv.Atoi(strings.TrimPrefix(last.String, prefix))
+	}
+	return fmt.Sprintf("%s%04d", prefix, n+1), nil
+}
+
+// UpdateApplication changes a draft, or a submitted application while
+// the call is open (a submitted one must stay complete).
+func (s *Service) UpdateApplication(ctx context.Context, v Viewer, id int64, in ApplicationInput) (Application, error) {
+	var a Application
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		before, c, err := s.editable(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
+		if a, err = s.write(ctx, tx, c, before, in, before.Status == StatusSubmitted); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "application", id, "update", before, a)
+	})
+	if err != nil {
+		return Application{}, wrap("update application", err)
+	}
+	return a, nil
+}
+
+// editable loads an application the viewer may change now: theirs (or
+// staff), a draft or submitted one, its call open.
+func (s *Service) editable(ctx context.Context, tx *db.Tx, v Viewer, id int64) (Application, Call, error) {
+	a, err := getApplication(ctx, tx, id)
+	if err != nil {
+		return Application{}, Call{}, err
+	}
+	if !v.Staff() && !(v.OrganisationID != 0 && v.OrganisationID == a.Lead.ID) {
+		if ok, err := s.canRead(ctx, tx, v, a); err != nil || !ok {
+			return Application{}, Call{}, errors.Join(err, ErrNotFound)
+		}
+		return Application{}, Call{}, ErrForbidden
+	}
+	c, err := getCall(ctx, tx, a.CallID)
+	if err != nil {
+		return Application{}, Call{}, err
+	}
+	if a.Status == StatusWithdrawn || a.Imported {
+		return Application{}, Call{}, ErrState
+	}
+	if !c.IsOpen(s.stamp()) {
+		return Application{}, Call{}, ErrClosed
+	}
+	return a, c, nil
+}
+
+// write stores the input over a; complete requires everything a
+// submission needs.
+func (s *Service) write(ctx context.Context, tx *db.Tx, c Call, a Application, in ApplicationInput, complete bool) (Application, error) {
+	in.Title = strings.Join(strings.Fields(in.Title), " ")
+	in.Acronym = strings.Join(strings.Fields(in.Acronym), " ")
+	in.Summary = strings.TrimSpace(in.Summary)
+	var errs validate.Errors
+	if in.Title == "" {
+		errs.Add("title", "validate.required")
+	} else if len([]rune(in.Title)) > maxTitle {
+		errs.Add("title", "validate.too_long", maxTitle)
+	}
+	if len([]rune(in.Acronym)) > 40 {
+		errs.Add("acronym", "validate.too_long", 40)
+	}
+	if len([]rune(in.Summary)) > maxSummary {
+		errs.Add("summary", "validate.too_long", maxSummary)
+	}
+	partners, err := s.checkPartners(ctx, tx, c, a.Lead.ID, in.PartnerIDs, complete, &errs)
+	if err != nil {
+		return Application{}, err
+	}
+	answers, err := readAnswers(ctx, tx, c, a.ID, in, complete, &errs)
+	if err != nil {
+		return Application{}, err
+	}
+	if err := errs.Err(); err != nil {
+		return Application{}, err
+	}
+	now := s.stamp()
+	a.Title, a.Acronym, a.Summary, a.UpdatedAt = in.Title, in.Acronym, in.Summary, now
+	if in.Lang != "" {
+		a.Lang = langOr(in.Lang, a.Lang)
+	}
+	if a.Status == StatusSubmitted {
+		a.Collaborative = len(partners) > 0
+	}
+	if _, err := tx.Exec(ctx, `UPDATE applications SET title = ?, acronym = ?, summary = ?, lang = ?, collaborative = ?,
+		updated_at = ? WHERE id = ?`, a.Title, a.Acronym, a.Summary, a.Lang, boolInt(a.Collaborative), now, a.ID); err != nil {
+		return Application{}, err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM application_partners WHERE application_id = ?", a.ID); err != nil {
+		return Application{}, err
+	}
+	for i, id := range partners {
+		if _, err := tx.Exec(ctx, "INSERT INTO application_partners (application_id, organisation_id, position) VALUES (?, ?, ?)",
+			a.ID, id, i); err != nil {
+			return Application{}, err
+		}
+	}
+	byCode := map[string]Field{}
+	for _, f := range c.Fields {
+		byCode[f.Code] = f
+	}
+	for code, value := range answers {
+		f := byCode[code]
+		if value == "" {
+			if _, err := tx.Exec(ctx, "DELETE FROM application_answers WHERE application_id = ? AND field_id = ?", a.ID, f.ID); err != nil {
+				return Application{}, err
+			}
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO application_answers (application_id, field_id, value) VALUES (?, ?, ?)
+			ON CONFLICT (application_id, field_id) DO UPDATE SET value = excluded.value`, a.ID, f.ID, value); err != nil {
+			return Application{}, err
+		}
+	}
+	for _, code := range in.RemoveFiles {
+		if f, ok := byCode[code]; ok {
+			if _, err := tx.Exec(ctx, "DELETE FROM application_files WHERE application_id = ? AND field_id = ?", a.ID, f.ID); err != nil {
+				return Application{}, err
+			}
+		}
+	}
+	for _, code := range sortedKeys(in.Files) {
+		up, f := in.Files[code], byCode[code]
+		ctype, _ := sniff(up.Data)
+		if _, err := tx.Exec(ctx, "DELETE FROM application_files WHERE application_id = ? AND field_id = ?", a.ID, f.ID); err != nil {
+			return Application{}, err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO application_files (application_id, field_id, filename, content_type, size, data,
+			created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ID, f.ID, cleanFilename(up.Filename), ctype, len(up.Data), up.Data, now); err != nil {
+			return Application{}, err
+		}
+	}
+	if complete {
+		if err := checkComplete(ctx, tx, c, a.ID); err != nil {
+			return Application{}, err
+		}
+	}
+	return getApplication(ctx, tx, a.ID)
+}
+
+// checkPartners validates the consortium and returns the partners' ids.
+func (s *Service) checkPartners(ctx context.Context, tx *db.Tx, c Call, lead int64, ids []int64, complete bool, errs *validate.Errors) ([]int64, error) {
+	var out []int64
+	for _, id := range ids {
+		if id == 0 || slices.Contains(out, id) {
+			continue
+		}
+		if id == lead {
+			errs.Add("partners", "calls.partner_is_lead")
+			return nil, nil
+		}
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM organisations WHERE id = ?", id).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			errs.Add("partners", "calls.partner_unknown")
+			return nil, nil
+		}
+		out = append(out, id)
+	}
+	switch {
+	case c.Consortium == ConsortiumSingle && len(out) > 0:
+		errs.Add("partners", "calls.partners_not_allowed")
+	case c.MaxPartners > 0 && len(out) > c.MaxPartners:
+		errs.Add("partners", "calls.too_many_partners", c.MaxPartners)
+	case complete && c.Consortium == ConsortiumRequired && len(out) < c.MinPartners:
+		errs.Add("partners", "calls.too_few_partners", c.MinPartners)
+	}
+	return out, nil
+}
+
+// readAnswers parses the answers of in into canonical form ("" deletes),
+// adding an error per malformed answer, and checks uploads.
+func readAnswers(ctx context.Context, tx *db.Tx, c Call, appID int64, in ApplicationInput, complete bool, errs *validate.Errors) (map[string]string, error) {
+	out := map[string]string{}
+	known := map[string]bool{}
+	for _, f := range c.Fields {
+		known[f.Code] = true
+		name := "answers." + f.Code
+		if f.Kind == FieldFile {
+			if up, ok := in.Files[f.Code]; ok {
+				if key, args := checkUpload(up); key != "" {
+					errs.Add(name, key, args...)
+				}
+			}
+			continue
+		}
+		raw, ok := in.Answers[f.Code]
+		if !ok {
+			continue
+		}
+		v, key, args := canonical(f, raw)
+		if key != "" {
+			errs.Add(name, key, args...)
+			continue
+		}
+		out[f.Code] = v
+	}
+	for code := range in.Answers {
+		if !known[code] {
+			errs.Add("answers."+code, "calls.field_unknown")
+		}
+	}
+	for code := range in.Files {
+		if !known[code] {
+			errs.Add("answers."+code, "calls.field_unknown")
+		}
+	}
+	return out, nil
+}
+
+// canonical parses one answer as typed into its stored form, or returns
+// the message key of what is wrong.
+func canonical(f Field, raw string) (string, string, []any) {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return "", "", nil
+	}
+	switch f.Kind {
+	case FieldText:
+		v = strings.Join(strings.Fields(v), " ")
+		if len([]rune(v)) > maxText {
+			return "", "validate.too_long", []any{maxText}
+		}
+	case FieldLongText:
+		v = strings.ReplaceAll(v, "\r\n", "\n")
+		if len([]rune(v)) > maxLongText {
+			return "", "validate.too_long", []any{maxLongText}
+		}
+	case FieldNumber:
+		n, err := strconv.ParseFloat(strings.ReplaceAll(compactNumber(v), ",", "."), 64)
+		if err != nil || n != n || n > 1e15 || n < -1e15 {
+			return "", "validate.number", nil
+		}
+		v = strconv.FormatFloat(n, 'f', -1, 64)
+	case FieldMoney:
+		cents, ok := ParseEuros(v)
+		if !ok {
+			return "", "calls.money_invalid", nil
+		}
+		v = strconv.FormatInt(cents, 10)
+	case FieldDate:
+		d, ok := parseDate(v)
+		if !ok {
+			return "", "validate.date", nil
+		}
+		v = d.Format(time.DateOnly)
+	case FieldChoice:
+		if !slices.ContainsFunc(f.Choices, func(c Choice) bool { return c.Code == v }) {
+			return "", "validate.choice", nil
+		}
+	}
+	return v, "", nil
+}
+
+// compactNumber drops the spaces (also non-breaking) people group digits
+// with.
+func compactNumber(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\'' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// ParseEuros reads an amount in euros as people write it ("12 500",
+// "12 500,50", "12500.5", "12 500 €") into cents.
+func ParseEuros(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "€"))
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "EUR"), "eur"))
+	s = compactNumber(s)
+	if s == "" {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(strings.ReplaceAll(s, ",", "."), ".")
+	if len(frac) > 2 || strings.Contains(frac, ".") {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w < 0 || w > 1e12 {
+		return 0, false
+	}
+	f, err := strconv.ParseInt(frac, 10, 64)
+	if err != nil || f < 0 {
+		return 0, false
+	}
+	return w*100 + f, true
+}
+
+// parseDate reads 2026-03-04 or 04/03/2026.
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.DateOnly, "02/01/2006", "2/1/2006"} {
+		if d, err := time.Parse(layout, s); err == nil && d.Year() >= 1900 && d.Year() <= 2200 {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// fileTypes are the documents applications take.
+var fileTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true, "application/zip": true}
+
+// officeExtensions are the zip-based formats accepted as documents.
+var officeExtensions = []string{".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
+
+func sniff(data []byte) (string, bool) {
+	ctype := http.DetectContentType(data)
+	if i := strings.IndexByte(ctype, ';'); i >= 0 {
+		ctype = ctype[:i]
+	}
+	if ctype == "application/pdf" && !bytes.HasPrefix(data, []byte("%PDF-")) {
+		return ctype, false
+	}
+	return ctype, fileTypes[ctype]
+}
+
+func checkUpload(up Upload) (string, []any) {
+	switch {
+	case len(up.Data) == 0:
+		return "calls.file_empty", nil
+	case len(up.Data) > MaxFileBytes:
+		return "calls.file_size", []any{MaxFileBytes >> 20}
+	}
+	ctype, ok := sniff(up.Data)
+	if !ok || (ctype == "application/zip" && !slices.Contains(officeExtensions, strings.ToLower(filepath.Ext(up.Filename)))) {
+		return "calls.file_type", nil
+	}
+	return "", nil
+}
+
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == '"' || r == 127 {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == "/" {
+		return "document"
+	}
+	if r := []rune(name); len(r) > 120 {
+		name = string(r[len(r)-120:])
+	}
+	return name
+}
+
+// checkComplete refuses a submission missing a required answer or
+// document.
+func checkComplete(ctx context.Context, tx *db.Tx, c Call, appID int64) error {
+	have := map[int64]bool{}
+	for _, q := range []string{"SELECT field_id FROM application_answers WHERE application_id = ?",
+		"SELECT field_id FROM application_files WHERE application_id = ?"} {
+		rows, err := tx.Query(ctx, q, appID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			have[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	var errs validate.Errors
+	for _, f := range c.Fields {
+		if f.Required && !have[f.ID] {
+			key := "validate.required"
+			if f.Kind == FieldFile {
+				key = "calls.document_required"
+			}
+			errs.Add("answers."+f.Code, key)
+		}
+	}
+	return errs.Err()
+}
+
+// Submit sends a draft: complete, before the call's close (one second
+// after is refused with ErrClosed). Staff are mailed nothing; the
+// applicant receives an acknowledgement.
+func (s *Service) Submit(ctx context.Context, v Viewer, id int64) (Application, error) {
+	var a Application
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		before, c, err := s.editable(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
+		if before.Status != StatusDraft {
+			return ErrState
+		}
+		var errs validate.Errors
+		if before.Title == "" {
+			errs.Add("title", "validate.required")
+		}
+		partners := make([]int64, len(before.Partners))
+		for i, p := range before.Partners {
+			partners[i] = p.ID
+		}
+		if _, err := s.checkPartners(ctx, tx, c, before.Lead.ID, partners, true, &errs); err != nil {
+			return err
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if err := checkComplete(ctx, tx, c, id); err != nil {
+			return err
+		}
+		now := s.stamp()
+		eligibility := ""
+		if !c.Preselection {
+			eligibility = Eligible
+		}
+		if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', collaborative = ?, eligibility = ?,
+			submitted_at = ?, updated_at = ? WHERE id = ?`, boolInt(len(partners) > 0), eligibility, now, now, id); err != nil {
+			return err
+		}
+		if a, err = getApplication(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := s.mailApplicant(ctx, tx, a, c, "submitted"); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "application", id, "submit", before, a)
+	})
+	if err != nil {
+		return Application{}, wrap("submit", err)
+	}
+	return a, nil
+}
+
+// Withdraw takes back a submitted application before the close, or
+// deletes a draft.
+func (s *Service) Withdraw(ctx context.Context, v Viewer, id int64) error {
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		before, _, err := s.editable(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
+		if before.Status == StatusDraft {
+			if _, err := tx.Exec(ctx, "DELETE FROM applications WHERE id = ?", id); err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, "application", id, "delete", before, nil)
+		}
+		now := s.stamp()
+		if _, err := tx.Exec(ctx, "UPDATE applications SET status = 'withdrawn', withdrawn_at = ?, updated_at = ? WHERE id = ?",
+			now, now, id); err != nil {
+			return err
+		}
+		after := before
+		after.Status, after.WithdrawnAt = StatusWithdrawn, now
+		return audit.Record(ctx, tx, "application", id, "withdraw", before, after)
+	})
+	return wrap("withdraw", err)
+}
+
+// Preselect records staff's pre-selection: eligible, or not with a
+// reason (required). Only submitted applications are pre-selected.
+func (s *Service) Preselect(ctx context.Context, v Viewer, id int64, eligible bool, reason string) error {
+	if !v.Staff() {
+		return ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	if !eligible && reason == "" {
+		var errs validate.Errors
+		errs.Add("reason", "validate.required")
+		return errs
+	}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		before, err := getApplication(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if before.Status != StatusSubmitted || before.Decision != "" {
+			return ErrState
+		}
+		after := before
+		after.Eligibility, after.IneligibleReason = Eligible, ""
+		if !eligible {
+			after.Eligibility, after.IneligibleReason = Ineligible, reason
+		}
+		if _, err := tx.Exec(ctx, "UPDATE applications SET eligibility = ?, ineligible_reason = ?, updated_at = ? WHERE id = ?",
+			after.Eligibility, after.IneligibleReason, s.stamp(), id); err != nil {
+			return err
+		}
+		if !eligible {
+			c, err := getCall(ctx, tx, before.CallID)
+			if err != nil {
+				return err
+			}
+			if err := s.mailApplicant(ctx, tx, after, c, "ineligible"); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, "application", id, "preselect", before, after)
+	})
+	return wrap("preselect", err)
+}
+
+const applicationColumns = `a.id, a.call_id, a.reference, a.title, a.acronym, a.summary, a.lead_id, o.name, o.group_name,
+	a.lang, a.status, a.collaborative, a.eligibility, a.ineligible_reason, a.decision, a.decision_note, a.decided_at,
+	a.decision_session_id, a.label_number, a.label_until, a.renewal_of, a.funding, a.funding_cents, a.funding_on,
+	a.funding_note, a.imported, a.created_by, a.created_at, a.updated_at, a.submitted_at, a.withdrawn_at`
+
+func scanApplication(r interface{ Scan(...any) error }, a *Application) error {
+	var collab, imported int
+	var decided, until, fundingOn, submitted, withdrawn sql.NullTime
+	var session, renewal, by sql.NullInt64
+	if err := r.Scan(&a.ID, &a.CallID, &a.Reference, &a.Title, &a.Acronym, &a.Summary, &a.Lead.ID, &a.Lead.Name,
+		&a.Lead.Group, &a.Lang, &a.Status, &collab, &a.Eligibility, &a.IneligibleReason, &a.Decision, &a.DecisionNote,
+		&decided, &session, &a.LabelNumber, &until, &renewal, &a.Funding, &a.FundingCents, &fundingOn, &a.FundingNote,
+		&imported, &by, &a.CreatedAt, &a.UpdatedAt, &submitted, &withdrawn); err != nil {
+		return err
+	}
+	a.Collaborative, a.Imported = collab != 0, imported != 0
+	a.DecidedAt, a.LabelUntil, a.FundingOn = timeOf(decided), timeOf(until), timeOf(fundingOn)
+	a.SubmittedAt, a.WithdrawnAt = timeOf(submitted), timeOf(withdrawn)
+	a.DecisionSession, a.RenewalOf, a.CreatedBy = session.Int64, renewal.Int64, by.Int64
+	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
+	return nil
+}
+
+func timeOf(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// getApplication loads an application with its consortium, answers and
+// files' descriptions, whoever asks.
+func getApplication(ctx context.Context, q db.Querier, id int64) (Application, error) {
+	var a Application
+	err := scanApplication(q.QueryRow(ctx, "SELECT "+applicationColumns+` FROM applications a
+		JOIN organisations o ON o.id = a.lead_id WHERE a.id = ?`, id), &a)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Application{}, ErrNotFound
+	}
+	if err != nil {
+		return Application{}, err
+	}
+	if a.Partners, err = partnersOf(ctx, q, id); err != nil {
+		return Application{}, err
+	}
+	a.Answers = map[string]string{}
+	rows, err := q.Query(ctx, `SELECT f.code, v.value FROM application_answers v JOIN call_fields f ON f.id = v.field_id
+		WHERE v.application_id = ?`, id)
+	if err != nil {
+		return Application{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, value string
+		if err := rows.Scan(&code, &value); err != nil {
+			return Application{}, err
+		}
+		a.Answers[code] = value
+	}
+	if err := rows.Err(); err != nil {
+		return Application{}, err
+	}
+	rows.Close()
+	frows, err := q.Query(ctx, `SELECT x.id, f.code, x.filename, x.content_type, x.size FROM application_files x
+		JOIN call_fields f ON f.id = x.field_id WHERE x.application_id = ? ORDER BY f.position`, id)
+	if err != nil {
+		return Application{}, err
+	}
+	defer frows.Close()
+	for frows.Next() {
+		var f File
+		if err := frows.Scan(&f.ID, &f.FieldCode, &f.Filename, &f.ContentType, &f.Size); err != nil {
+			return Application{}, err
+		}
+		a.Files = append(a.Files, f)
+	}
+	return a, frows.Err()
+}
+
+func partnersOf(ctx context.Context, q db.Querier, id int64) ([]Organisation, error) {
+	rows, err := q.Query(ctx, `SELECT o.id, o.name, o.group_name FROM application_partners p
+		JOIN organisations o ON o.id = p.organisation_id WHERE p.application_id = ? ORDER BY p.position`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Organisation
+	for rows.Next() {
+		var o Organisation
+		if err := rows.Scan(&o.ID, &o.Name, &o.Group); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
