@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"filiere/internal/auth"
+	"filiere/internal/calls"
 	"filiere/internal/config"
 	"filiere/internal/db"
 	"filiere/internal/demo"
@@ -108,6 +109,7 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 	desk := matchmaking.New(d, dir, users, cfg.BaseURL)
 	polls := surveys.New(d, dir, cfg.BaseURL)
 	agenda := events.New(d, dir, users, cfg.BaseURL)
+	labels := calls.New(d, dir, cfg.BaseURL)
 	srv, err := web.New(web.Deps{
 		DB:          d,
 		Auth:        users,
@@ -134,7 +136,7 @@ func runServe(ctx context.Context, c *cli, args []string) error {
 	var bg sync.WaitGroup
 	bg.Go(func() { sender.Run(bgCtx, mailEvery) })
 	bg.Go(func() { purgeLoop(bgCtx, users, logger) })
-	bg.Go(func() { sweepLoop(bgCtx, desk, polls, logger) })
+	bg.Go(func() { sweepLoop(bgCtx, desk, polls, labels, logger) })
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -222,9 +224,9 @@ func purgeLoop(ctx context.Context, users *auth.Service, logger *slog.Logger) {
 }
 
 // sweepLoop runs the deadlines every sweepEvery until ctx ends: the
-// matchmaking desk's reminders, expiry and follow-ups, and the surveys
-// whose closing time has come.
-func sweepLoop(ctx context.Context, desk *matchmaking.Service, polls *surveys.Service, logger *slog.Logger) {
+// matchmaking desk's reminders, expiry and follow-ups, the surveys whose
+// closing time has come, and the reminders of labels about to expire.
+func sweepLoop(ctx context.Context, desk *matchmaking.Service, polls *surveys.Service, labels *calls.Service, logger *slog.Logger) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
@@ -237,6 +239,11 @@ func sweepLoop(ctx context.Context, desk *matchmaking.Service, polls *surveys.Se
 			logger.Error("close due surveys", "err", err)
 		} else if n > 0 {
 			logger.Info("surveys closed at their closing time", "surveys", n)
+		}
+		if n, err := labels.RemindExpiringLabels(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("label reminders", "err", err)
+		} else if n > 0 {
+			logger.Info("holders of expiring labels reminded", "labels", n)
 		}
 		select {
 		case <-ctx.Done():

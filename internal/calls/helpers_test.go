@@ -21,7 +21,7 @@ var staff = calls.Viewer{UserID: 0, Role: auth.RoleStaff}
 
 // env is the calls over a small directory, on a clock the test moves.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	d     *db.DB
 	dir   *directory.Store
 	s     *calls.Service
@@ -29,7 +29,7 @@ type env struct {
 	now   time.Time
 }
 
-func newEnv(t *testing.T, d *db.DB) *env {
+func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	e := &env{t: t, d: d, dir: directory.NewStore(d), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	e.s = calls.New(d, e.dir, "https://filiere.example/")
