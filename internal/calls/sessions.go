@@ -491,10 +491,9 @@ func getSession(ctx context.Context, q db.Querier, id int64) (Session, error) {
 		return Session{}, err
 	}
 	type itemRow struct {
-		app      int64
-		item     Item
-		decided  sql.NullTime
-		position int
+		app     int64
+		item    Item
+		decided sql.NullTime
 	}
 	rows, err = q.Query(ctx, `SELECT application_id, position, decision, comment, voters, decided_at FROM session_items
 		WHERE session_id = ? ORDER BY position, application_id`, id)
