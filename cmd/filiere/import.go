@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"filiere/internal/audit"
+	"filiere/internal/calls"
 	"filiere/internal/directory"
 	"filiere/internal/i18n"
 	"filiere/internal/importer"
@@ -20,22 +21,32 @@ import (
 // line has no upload limit, only memory.
 const importMaxBytes = 1 << 30
 
-// runImport runs filiere import organisations FILE: it imports (or, with
-// --dry-run, plans) the file, prints the report one line per row and a
-// summary, and fails (exit 1) when any row was rejected.
+// runImport runs filiere import organisations|applications FILE.
 func runImport(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "organisations" {
-		if len(args) > 0 && args[0] != "-h" && args[0] != "--help" && args[0] != "help" {
-			return usagef("unknown import %q: only organisations can be imported", args[0])
+	if len(args) > 0 {
+		switch args[0] {
+		case "organisations":
+			return runImportOrganisations(ctx, c, args[1:])
+		case "applications":
+			return runImportApplications(ctx, c, args[1:])
+		case "-h", "--help", "help":
+		default:
+			return usagef("unknown import %q: organisations or applications can be imported", args[0])
 		}
-		fmt.Fprintln(c.stderr, "Usage: filiere import organisations FILE [--dry-run] [--all-or-nothing] [--lang fr|en] [config flags]")
-		return usagef("what to import is required")
 	}
+	fmt.Fprintln(c.stderr, "Usage: filiere import organisations|applications FILE [--dry-run] [--all-or-nothing] [--lang fr|en] [config flags]")
+	return usagef("what to import is required")
+}
+
+// runImportOrganisations runs filiere import organisations FILE: it
+// imports (or, with --dry-run, plans) the file, prints the report one line
+// per row and a summary, and fails (exit 1) when any row was rejected.
+func runImportOrganisations(ctx context.Context, c *cli, args []string) error {
 	fs, flags := c.flagSet("import organisations")
 	dryRun := fs.Bool("dry-run", false, "print what the import would do, write nothing")
 	allOrNothing := fs.Bool("all-or-nothing", false, "write nothing if any row is rejected")
 	lang := fs.String("lang", "en", "language of the report: fr or en")
-	file, err := parseWithFile(fs, args[1:])
+	file, err := parseWithFile(fs, args)
 	if err != nil {
 		return err
 	}
@@ -46,16 +57,11 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	var r io.Reader = c.stdin
-	name := "stdin.csv"
-	if file != "-" {
-		f, err := os.Open(file)
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		defer f.Close()
-		r, name = f, file
+	r, name, closeFile, err := c.openInput(file)
+	if err != nil {
+		return err
 	}
+	defer closeFile()
 	in, err := importer.Read(name, r, importMaxBytes)
 	if err != nil {
 		return localised(*lang, err)
@@ -66,9 +72,7 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 	}
 	defer d.Close()
 
-	actor := audit.ActorFrom(ctx)
-	actor.Label = "cli import:" + strings.TrimPrefix(actor.Label, "cli:")
-	ctx = audit.WithActor(ctx, actor)
+	ctx = importActor(ctx)
 	rep, err := importer.Run(ctx, directory.NewStore(d), in, importer.Options{DryRun: *dryRun, AllOrNothing: *allOrNothing})
 	if errors.Is(err, directory.ErrChanged) {
 		return errors.New(i18n.T(*lang, "import.changed"))
@@ -81,6 +85,91 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 		return errors.New(i18n.T(*lang, "import.cli.rejected", rep.Rejected))
 	}
 	return nil
+}
+
+// runImportApplications runs filiere import applications FILE: past
+// applications (one per row) become imported calls and applications for
+// the statistics. It prints the report one line per row, the calls and
+// organisations created and a summary, and fails (exit 1) when any row was
+// rejected.
+func runImportApplications(ctx context.Context, c *cli, args []string) error {
+	fs, flags := c.flagSet("import applications")
+	dryRun := fs.Bool("dry-run", false, "print what the import would do, write nothing")
+	allOrNothing := fs.Bool("all-or-nothing", false, "write nothing if any row is rejected")
+	lang := fs.String("lang", "en", "language of the report: fr or en")
+	file, err := parseWithFile(fs, args)
+	if err != nil {
+		return err
+	}
+	if *lang != "fr" && *lang != "en" {
+		return usagef("--lang must be fr or en")
+	}
+	cfg, err := c.config(flags)
+	if err != nil {
+		return err
+	}
+	r, name, closeFile, err := c.openInput(file)
+	if err != nil {
+		return err
+	}
+	defer closeFile()
+	in, err := calls.ReadHistory(name, r, importMaxBytes)
+	if err != nil {
+		return localised(*lang, err)
+	}
+	d, err := openCurrent(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+
+	ctx = importActor(ctx)
+	svc := calls.New(d, directory.NewStore(d), cfg.BaseURL)
+	rep, err := svc.ImportHistory(ctx, in.Rows, calls.HistoryOptions{DryRun: *dryRun, AllOrNothing: *allOrNothing})
+	if err != nil {
+		return localised(*lang, err)
+	}
+	for _, l := range rep.Lines {
+		fmt.Fprintln(c.stdout, l.Text(*lang))
+	}
+	if len(in.Ignored) > 0 {
+		fmt.Fprintln(c.stdout, i18n.T(*lang, "calls.import.ignored", strings.Join(in.Ignored, ", ")))
+	}
+	if len(rep.NewCalls) > 0 {
+		names := make([]string, len(rep.NewCalls))
+		for i, nc := range rep.NewCalls {
+			names[i] = fmt.Sprintf("%s / %s %d", nc.SchemeGroup, nc.Scheme, nc.Year)
+		}
+		fmt.Fprintln(c.stdout, i18n.T(*lang, "calls.import.new_calls", strings.Join(names, ", ")))
+	}
+	if len(rep.NewOrganisations) > 0 {
+		fmt.Fprintln(c.stdout, i18n.T(*lang, "calls.import.new_organisations", strings.Join(rep.NewOrganisations, ", ")))
+	}
+	fmt.Fprintln(c.stdout, rep.Summary(*lang))
+	if rep.Rejected > 0 {
+		return errors.New(i18n.T(*lang, "calls.import.cli.rejected", rep.Rejected))
+	}
+	return nil
+}
+
+// openInput opens the file an import reads, "-" for standard input, and
+// returns it with the name that tells its format.
+func (c *cli) openInput(file string) (io.Reader, string, func(), error) {
+	if file == "-" {
+		return c.stdin, "stdin.csv", func() {}, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("import: %w", err)
+	}
+	return f, file, func() { f.Close() }, nil
+}
+
+// importActor names the operator's import in the audit log.
+func importActor(ctx context.Context) context.Context {
+	actor := audit.ActorFrom(ctx)
+	actor.Label = "cli import:" + strings.TrimPrefix(actor.Label, "cli:")
+	return audit.WithActor(ctx, actor)
 }
 
 // parseWithFile parses args, flags and one positional FILE in any order

@@ -137,7 +137,7 @@ func (s *Service) CreateDraft(ctx context.Context, v Viewer, callID int64, in Ap
 			return ErrForbidden
 		}
 		now := s.stamp()
-		if !c.IsOpen(now) {
+		if !c.IsOpen(now) || c.Imported {
 			return ErrClosed
 		}
 		if err := checkAudience(ctx, tx, c, lead); err != nil {

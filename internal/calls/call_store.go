@@ -409,7 +409,7 @@ func (s *Service) Call(ctx context.Context, v Viewer, id int64) (Call, error) {
 	if err != nil {
 		return Call{}, wrap("get call", err)
 	}
-	if !c.Published && !v.Staff() {
+	if (!c.Published || c.Imported) && !v.Staff() {
 		return Call{}, ErrNotFound
 	}
 	return c, nil
@@ -434,7 +434,9 @@ type CallSummary struct {
 func (s *Service) Calls(ctx context.Context, v Viewer, f CallFilter) ([]CallSummary, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if !v.Staff() {
-		where = append(where, "c.published = 1")
+		// Calls imported from history are for the statistics, not to
+		// apply to.
+		where = append(where, "c.published = 1 AND c.imported = 0")
 	}
 	if f.Year != 0 {
 		where, args = append(where, "c.year = ?"), append(args, f.Year)
