@@ -49,6 +49,11 @@ type Result struct {
 	Surveys       int     // satisfaction surveys after events, and one flash survey
 	Responses     int     // answers to the surveys
 	Meetings      int     // business meetings scheduled at the congress
+	Calls         int     // calls for projects, training label, vouchers, expressions of interest
+	Applications  int     // applications submitted to them
+	Experts       int     // the expert pool
+	Sessions      int     // committee sessions
+	Labelled      int     // applications labelled (vouchers awarded)
 	Logins        []Login // one per role, in auth.Roles order
 }
 
@@ -145,6 +150,12 @@ func Generate(ctx context.Context, d *db.DB, users *auth.Service, seed uint64) (
 	if res.Meetings, err = generateMeetings(ctx, d, users, seed, now); err != nil {
 		return Result{}, err
 	}
+	cr, err := generateCalls(ctx, d, users, seed, now)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Calls, res.Applications, res.Experts, res.Sessions, res.Labelled = cr.calls, cr.applications, cr.experts, cr.sessions, cr.labelled
+	res.Users += cr.users
 	return res, nil
 }
 

@@ -58,6 +58,9 @@ func digest(t *testing.T, d *db.DB) string {
 		"SELECT organisation_id, name_doc, public_doc, members_doc, staff_doc FROM organisation_search ORDER BY organisation_id",
 		"SELECT * FROM people ORDER BY id",
 		"SELECT id, email, name, lang, role, organisation_id FROM users ORDER BY id",
+		"SELECT reference, title, lead_id, status, eligibility, decision, funding, funding_cents, label_number FROM applications ORDER BY reference",
+		"SELECT application_id, expert_id, source FROM assignments ORDER BY application_id, expert_id",
+		"SELECT application_id, expert_id, criterion_id, score FROM review_scores ORDER BY application_id, expert_id, criterion_id",
 	}, eventDigestQueries...))
 }
 
@@ -230,13 +233,14 @@ func TestGeneratedClusterIsARealisticHealthCluster(t *testing.T) {
 			}
 		}
 		// Besides the generation and the accounts, only the matchmaking
-		// desk's steps, the agenda's and the congress meetings' (each
-		// audited like any change).
+		// desk's steps, the agenda's, the congress meetings' and the calls'
+		// (each audited like any change).
 		var needRows int
 		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity IN ('need', 'matchmaking_settings', 'event',
 			'event_session', 'event_exhibitor', 'event_sponsor', 'event_recording', 'event_registration', 'survey',
 			'survey_invitation', 'survey_response', 'meeting_setup', 'meeting_attendee', 'meeting_request', 'meeting_programme',
-			'meeting_appointment')`).Scan(&needRows); err != nil {
+			'meeting_appointment', 'call', 'call_settings', 'application', 'expert', 'assignment', 'review',
+			'committee_session', 'expert_conflict')`).Scan(&needRows); err != nil {
 			t.Fatal(err)
 		}
 		if generated != 1 || needRows < res.Needs || total != 1+res.Users+needRows {
