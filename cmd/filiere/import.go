@@ -11,6 +11,7 @@ import (
 
 	"filiere/internal/audit"
 	"filiere/internal/calls"
+	"filiere/internal/config"
 	"filiere/internal/directory"
 	"filiere/internal/i18n"
 	"filiere/internal/importer"
@@ -38,51 +39,69 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 	return usagef("what to import is required")
 }
 
-// runImportOrganisations runs filiere import organisations FILE: it
-// imports (or, with --dry-run, plans) the file, prints the report one line
-// per row and a summary, and fails (exit 1) when any row was rejected.
-func runImportOrganisations(ctx context.Context, c *cli, args []string) error {
-	fs, flags := c.flagSet("import organisations")
+// importFlags are what both imports take: their flags, the file and the
+// configuration.
+type importFlags struct {
+	dryRun, allOrNothing bool
+	lang                 string
+	cfg                  config.Config
+	file                 string
+}
+
+// parseImport parses an import's arguments: the flags and one FILE.
+func (c *cli) parseImport(name string, args []string) (importFlags, error) {
+	fs, flags := c.flagSet(name)
 	dryRun := fs.Bool("dry-run", false, "print what the import would do, write nothing")
 	allOrNothing := fs.Bool("all-or-nothing", false, "write nothing if any row is rejected")
 	lang := fs.String("lang", "en", "language of the report: fr or en")
 	file, err := parseWithFile(fs, args)
 	if err != nil {
-		return err
+		return importFlags{}, err
 	}
 	if *lang != "fr" && *lang != "en" {
-		return usagef("--lang must be fr or en")
+		return importFlags{}, usagef("--lang must be fr or en")
 	}
 	cfg, err := c.config(flags)
 	if err != nil {
+		return importFlags{}, err
+	}
+	return importFlags{dryRun: *dryRun, allOrNothing: *allOrNothing, lang: *lang, cfg: cfg, file: file}, nil
+}
+
+// runImportOrganisations runs filiere import organisations FILE: it
+// imports (or, with --dry-run, plans) the file, prints the report one line
+// per row and a summary, and fails (exit 1) when any row was rejected.
+func runImportOrganisations(ctx context.Context, c *cli, args []string) error {
+	f, err := c.parseImport("import organisations", args)
+	if err != nil {
 		return err
 	}
-	r, name, closeFile, err := c.openInput(file)
+	r, name, closeFile, err := c.openInput(f.file)
 	if err != nil {
 		return err
 	}
 	defer closeFile()
 	in, err := importer.Read(name, r, importMaxBytes)
 	if err != nil {
-		return localised(*lang, err)
+		return localised(f.lang, err)
 	}
-	d, err := openCurrent(ctx, cfg)
+	d, err := openCurrent(ctx, f.cfg)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 
 	ctx = importActor(ctx)
-	rep, err := importer.Run(ctx, directory.NewStore(d), in, importer.Options{DryRun: *dryRun, AllOrNothing: *allOrNothing})
+	rep, err := importer.Run(ctx, directory.NewStore(d), in, importer.Options{DryRun: f.dryRun, AllOrNothing: f.allOrNothing})
 	if errors.Is(err, directory.ErrChanged) {
-		return errors.New(i18n.T(*lang, "import.changed"))
+		return errors.New(i18n.T(f.lang, "import.changed"))
 	}
 	if err != nil {
-		return localised(*lang, err)
+		return localised(f.lang, err)
 	}
-	printReport(c.stdout, rep, *lang)
+	printReport(c.stdout, rep, f.lang)
 	if rep.Rejected > 0 {
-		return errors.New(i18n.T(*lang, "import.cli.rejected", rep.Rejected))
+		return errors.New(i18n.T(f.lang, "import.cli.rejected", rep.Rejected))
 	}
 	return nil
 }
@@ -93,61 +112,50 @@ func runImportOrganisations(ctx context.Context, c *cli, args []string) error {
 // organisations created and a summary, and fails (exit 1) when any row was
 // rejected.
 func runImportApplications(ctx context.Context, c *cli, args []string) error {
-	fs, flags := c.flagSet("import applications")
-	dryRun := fs.Bool("dry-run", false, "print what the import would do, write nothing")
-	allOrNothing := fs.Bool("all-or-nothing", false, "write nothing if any row is rejected")
-	lang := fs.String("lang", "en", "language of the report: fr or en")
-	file, err := parseWithFile(fs, args)
+	f, err := c.parseImport("import applications", args)
 	if err != nil {
 		return err
 	}
-	if *lang != "fr" && *lang != "en" {
-		return usagef("--lang must be fr or en")
-	}
-	cfg, err := c.config(flags)
-	if err != nil {
-		return err
-	}
-	r, name, closeFile, err := c.openInput(file)
+	r, name, closeFile, err := c.openInput(f.file)
 	if err != nil {
 		return err
 	}
 	defer closeFile()
 	in, err := calls.ReadHistory(name, r, importMaxBytes)
 	if err != nil {
-		return localised(*lang, err)
+		return localised(f.lang, err)
 	}
-	d, err := openCurrent(ctx, cfg)
+	d, err := openCurrent(ctx, f.cfg)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 
 	ctx = importActor(ctx)
-	svc := calls.New(d, directory.NewStore(d), cfg.BaseURL)
-	rep, err := svc.ImportHistory(ctx, in.Rows, calls.HistoryOptions{DryRun: *dryRun, AllOrNothing: *allOrNothing})
+	svc := calls.New(d, directory.NewStore(d), f.cfg.BaseURL)
+	rep, err := svc.ImportHistory(ctx, in.Rows, calls.HistoryOptions{DryRun: f.dryRun, AllOrNothing: f.allOrNothing})
 	if err != nil {
-		return localised(*lang, err)
+		return localised(f.lang, err)
 	}
 	for _, l := range rep.Lines {
-		fmt.Fprintln(c.stdout, l.Text(*lang))
+		fmt.Fprintln(c.stdout, l.Text(f.lang))
 	}
 	if len(in.Ignored) > 0 {
-		fmt.Fprintln(c.stdout, i18n.T(*lang, "calls.import.ignored", strings.Join(in.Ignored, ", ")))
+		fmt.Fprintln(c.stdout, i18n.T(f.lang, "calls.import.ignored", strings.Join(in.Ignored, ", ")))
 	}
 	if len(rep.NewCalls) > 0 {
 		names := make([]string, len(rep.NewCalls))
 		for i, nc := range rep.NewCalls {
 			names[i] = fmt.Sprintf("%s / %s %d", nc.SchemeGroup, nc.Scheme, nc.Year)
 		}
-		fmt.Fprintln(c.stdout, i18n.T(*lang, "calls.import.new_calls", strings.Join(names, ", ")))
+		fmt.Fprintln(c.stdout, i18n.T(f.lang, "calls.import.new_calls", strings.Join(names, ", ")))
 	}
 	if len(rep.NewOrganisations) > 0 {
-		fmt.Fprintln(c.stdout, i18n.T(*lang, "calls.import.new_organisations", strings.Join(rep.NewOrganisations, ", ")))
+		fmt.Fprintln(c.stdout, i18n.T(f.lang, "calls.import.new_organisations", strings.Join(rep.NewOrganisations, ", ")))
 	}
-	fmt.Fprintln(c.stdout, rep.Summary(*lang))
+	fmt.Fprintln(c.stdout, rep.Summary(f.lang))
 	if rep.Rejected > 0 {
-		return errors.New(i18n.T(*lang, "calls.import.cli.rejected", rep.Rejected))
+		return errors.New(i18n.T(f.lang, "calls.import.cli.rejected", rep.Rejected))
 	}
 	return nil
 }
