@@ -212,7 +212,7 @@ var routePolicy = map[string]string{
 
 // untranslated finds a message key left raw in a page (i18n.T returns an
 // unknown key as is).
-var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet|needs|notifications|matchmaking|events|eventsweb|surveys|surveysweb|meetingsweb|programme)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
+var untranslated = regexp.MustCompile(`[> ]((layout|nav|login|forgot|reset|account|users|audit|operations|org|organisations|home|dashboard|flash|error|filter|list|action|auth|directory|validate|import|changes|taxonomy|coverage|booklet|needs|notifications|matchmaking|events|eventsweb|surveys|surveysweb|meetingsweb|programme|calls|callsweb)\.[a-z_0-9]+(\.[a-z_0-9]+)*)[<"\s]`)
 
 // concretePath turns a route pattern into a request for the fixture.
 func (f *fixture) concretePath(pattern string) (method, path string) {

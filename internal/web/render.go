@@ -301,6 +301,7 @@ func navFor(u *auth.User, current string) []NavItem {
 		add("/coverage", "nav.coverage", auth.ActOrgView)
 		add("/needs/post", "nav.post_need", auth.ActPublic)
 		add("/events", "nav.events", auth.ActPublic)
+		add("/calls", "nav.calls", auth.ActPublic)
 		return items
 	}
 	add("/dashboard", "nav.dashboard", auth.ActSignedIn)
@@ -313,9 +314,14 @@ func navFor(u *auth.User, current string) []NavItem {
 	if !u.Role.IsStaff() {
 		add("/my/events", "nav.my_events", auth.ActSignedIn)
 	}
+	add("/calls", "nav.calls", auth.ActPublic)
+	if !u.Role.IsStaff() {
+		add("/expert", "nav.evaluation", auth.ActCallsEvaluate)
+	}
 	add("/admin/needs", "nav.needs", auth.ActNeedsManage)
 	add("/admin/events", "nav.events_admin", auth.ActEventsManage)
 	add("/admin/surveys", "nav.surveys", auth.ActSurveysManage)
+	add("/admin/calls", "nav.calls_admin", auth.ActCallsManage)
 	add("/admin/changes", "nav.changes", auth.ActOrgValidate)
 	add("/admin/taxonomy", "nav.taxonomy", auth.ActTaxonomy)
 	add("/admin/users", "nav.users", auth.ActUsersView)

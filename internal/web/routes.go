@@ -76,4 +76,5 @@ func (s *Server) registerRoutes() {
 	s.eventRoutes()
 	s.surveyRoutes()
 	s.meetingRoutes()
+	s.callRoutes()
 }

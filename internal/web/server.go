@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"filiere/internal/auth"
+	"filiere/internal/calls"
 	"filiere/internal/config"
 	"filiere/internal/db"
 	"filiere/internal/directory"
@@ -33,9 +34,12 @@ type Deps struct {
 	// Meetings runs events' one-to-one business meetings; New makes one
 	// over Events when nil.
 	Meetings *meetings.Programme
-	Config   config.Config
-	Logger   *slog.Logger
-	Version  string
+	// Calls runs calls for projects, their evaluation and labels; New
+	// makes one when nil.
+	Calls   *calls.Service
+	Config  config.Config
+	Logger  *slog.Logger
+	Version string
 }
 
 // Server serves filiere over HTTP.
@@ -76,6 +80,9 @@ func New(deps Deps) (*Server, error) {
 	}
 	if deps.Meetings == nil {
 		deps.Meetings = meetings.NewProgramme(deps.DB, deps.Events, deps.Config.BaseURL)
+	}
+	if deps.Calls == nil {
+		deps.Calls = calls.New(deps.DB, deps.Directory, deps.Config.BaseURL)
 	}
 	s := &Server{Deps: deps, mux: http.NewServeMux()}
 	var err error
