@@ -269,6 +269,13 @@ func TestALabelledTrainingGetsItsLetterCertificateCatalogueEntryAndRenewal(t *te
 			c.Year, c.TitleFR = 2028, "Label formation 2028"
 			c.OpensAt, c.ClosesAt = e.now.Add(-time.Hour), e.now.Add(30*24*time.Hour)
 		})
+		renewals, err := e.s.RenewalCalls(ctx, v, a.ID)
+		if err != nil || len(renewals) != 1 || renewals[0].ID != next.ID {
+			t.Fatalf("renewal calls: %+v, %v", renewals, err)
+		}
+		if others, _ := e.s.RenewalCalls(ctx, other, a.ID); len(others) != 0 {
+			t.Fatalf("another member is offered a renewal: %+v", others)
+		}
 		r, err := e.s.Renew(ctx, v, a.ID, next.ID)
 		if err != nil {
 			t.Fatal(err)

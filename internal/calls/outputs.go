@@ -452,6 +452,34 @@ func (s *Service) mailRenewal(ctx context.Context, tx *db.Tx, a Application, c C
 	return err
 }
 
+// RenewalCalls lists the calls the holder of a labelled application may
+// renew its label through now: published, open, with the same label and
+// a renewal mode. Only the lead's people and staff get any.
+func (s *Service) RenewalCalls(ctx context.Context, v Viewer, appID int64) ([]Call, error) {
+	a, err := s.Application(ctx, v, appID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Decision != DecisionLabelled || a.LabelNumber == "" || (!v.Staff() && v.OrganisationID != a.Lead.ID) {
+		return nil, nil
+	}
+	old, err := getCall(ctx, s.db, a.CallID)
+	if err != nil {
+		return nil, wrap("renewal calls", err)
+	}
+	list, err := s.Calls(ctx, v, CallFilter{OpenAt: s.stamp()})
+	if err != nil {
+		return nil, err
+	}
+	var out []Call
+	for _, c := range list {
+		if c.ID != old.ID && c.Published && c.LabelName == old.LabelName && c.Renewal != RenewalNone {
+			out = append(out, c.Call)
+		}
+	}
+	return out, nil
+}
+
 // Renew starts the renewal of a label: a draft application to callID (a
 // published, open call with the same label) prefilled from the labelled
 // one, linked to it. With a written renewal the call's oral hearing is

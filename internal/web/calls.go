@@ -35,6 +35,7 @@ func (s *Server) callRoutes() {
 	s.handle("POST /applications/{id}", auth.ActCallsApply, s.updateApplication)
 	s.handle("POST /applications/{id}/submit", auth.ActCallsApply, s.submitApplication)
 	s.handle("POST /applications/{id}/withdraw", auth.ActCallsApply, s.withdrawApplication)
+	s.handle("POST /applications/{id}/renew", auth.ActCallsApply, s.renewLabel)
 	s.handle("GET /applications/{id}/files/{aid}", auth.ActSignedIn, s.applicationFile)
 	s.handle("GET /applications/{id}/letter.pdf", auth.ActSignedIn, s.supportLetterPDF)
 	s.handle("GET /applications/{id}/certificate.pdf", auth.ActSignedIn, s.certificatePDF)

@@ -40,6 +40,7 @@ type applicationData struct {
 	Orgs        []orgOption
 	OrgQuery    string
 	Hits        []orgOption
+	Renewals    []calls.Call  // open calls the label can be renewed through (the lead's people, staff)
 	Review      *reviewPart   // an assigned expert's grid (their review page)
 	Admin       *adminAppPart // staff's back office of the application
 }
@@ -214,6 +215,10 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, id in
 		// Only the lead changes an application; the domain refuses others.
 		d.CanEdit = v.OrganisationID == a.Lead.ID && !d.Closed && !a.Imported && a.Status != calls.StatusWithdrawn
 		d.CanSubmit = d.CanEdit && a.Status == calls.StatusDraft
+		if d.Renewals, err = s.Calls.RenewalCalls(ctx, v, a.ID); err != nil {
+			s.fail(w, r, "application", err)
+			return
+		}
 	default:
 		d.Mode = appModeExpert
 		as, err := s.Calls.Assignments(ctx, v, a.ID)
@@ -307,6 +312,19 @@ func (s *Server) withdrawApplication(w http.ResponseWriter, r *http.Request) {
 			return "/applications", "callsweb.flash.deleted", err
 		}
 		return applicationPath(a.ID), "callsweb.flash.withdrawn", err
+	})
+}
+
+// renewLabel starts the renewal of a label through the call posted: a
+// draft prefilled from the labelled application.
+func (s *Server) renewLabel(w http.ResponseWriter, r *http.Request) {
+	s.applicationStep(w, r, func(ctx context.Context, v calls.Viewer, a calls.Application) (string, string, error) {
+		callID, ok := postedID(r, "call")
+		if !ok {
+			return "", "", calls.ErrNotFound
+		}
+		draft, err := s.Calls.Renew(ctx, v, a.ID, callID)
+		return applicationPath(draft.ID), "callsweb.flash.renewal", err
 	})
 }
 

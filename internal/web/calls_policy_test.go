@@ -15,6 +15,7 @@ func init() {
 		"POST /applications/{id}":                       "DAAAADD",
 		"POST /applications/{id}/submit":                "DAAAADD",
 		"POST /applications/{id}/withdraw":              "DAAAADD",
+		"POST /applications/{id}/renew":                 "DAAAADD",
 		"GET /applications/{id}/files/{aid}":            "DAAAAAA",
 		"GET /applications/{id}/letter.pdf":             "DAAAAAA",
 		"GET /applications/{id}/certificate.pdf":        "DAAAAAA",

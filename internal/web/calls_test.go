@@ -713,3 +713,50 @@ func TestAVoucherSessionRanksByScoreAndAppliesTheCutOff(t *testing.T) {
 		mustContain(t, "the decided session", f.doChecked("GET", sp, staff, nil, nil).Body.String(), "Chèque non attribué", "1 votant(s)")
 	})
 }
+
+func TestTheHolderOfALabelRenewsItThroughTheNextCall(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		w := newCallWorld(t, f)
+		s := f.srv.Calls
+		// Labelled in the May session (the free expert present).
+		if err := s.SetPresent(callCtx, callStaff, w.session.ID, w.free.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Decide(callCtx, callStaff, w.session.ID, w.app.ID, calls.DecisionLabelled, ""); err != nil {
+			t.Fatal(err)
+		}
+		member := f.session("member")
+		body := f.doChecked("GET", w.appPath(), member, nil, nil).Body.String()
+		if strings.Contains(body, "/renew") {
+			t.Fatal("a renewal is offered while no renewal call is open")
+		}
+		// Two years on, the label's next call is open.
+		later := callNow.AddDate(2, 0, -1)
+		s.Now = func() time.Time { return later }
+		next := testCall()
+		next.TitleFR, next.Year, next.Renewal = "Renouvellement Label Santé Innovation", 2028, calls.RenewalWritten
+		next.OpensAt, next.ClosesAt = later.Add(-time.Hour), later.AddDate(0, 1, 0)
+		nc, err := s.CreateCall(callCtx, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Publish(callCtx, nc.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		body = f.doChecked("GET", w.appPath(), member, nil, nil).Body.String()
+		mustContain(t, "the renewal offer", body, "Renouveler le label", esc("Renouveler via « Renouvellement Label Santé Innovation »"))
+		// Another member reads nothing and renews nothing.
+		if res := f.do("POST", w.appPath()+"/renew", f.sessionOf(w.other.Email), url.Values{"call": {strconv.FormatInt(nc.ID, 10)}}, nil); res.Code != http.StatusNotFound {
+			t.Fatalf("another member's renewal = %d", res.Code)
+		}
+		to := redirectedTo(t, "renewing", f.do("POST", w.appPath()+"/renew", member, url.Values{"call": {strconv.FormatInt(nc.ID, 10)}}, nil))
+		draftID := locatedID(t, "the renewal draft", to)
+		d, err := s.Application(callCtx, f.viewer(f.users["member"]), draftID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.RenewalOf != w.app.ID || d.Status != calls.StatusDraft || d.Title != w.app.Title || d.CallID != nc.ID {
+			t.Fatalf("renewal draft: %+v", d)
+		}
+	})
+}
