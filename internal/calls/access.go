@@ -65,6 +65,18 @@ func (s *Service) Application(ctx context.Context, v Viewer, id int64) (Applicat
 	return a, nil
 }
 
+// CallOf returns the call of an application the viewer may read: its
+// form and grid are part of what they read, even when the call is not
+// listed to them (unpublished since, or imported from history).
+func (s *Service) CallOf(ctx context.Context, v Viewer, appID int64) (Call, error) {
+	a, err := s.Application(ctx, v, appID)
+	if err != nil {
+		return Call{}, err
+	}
+	c, err := getCall(ctx, s.db, a.CallID)
+	return c, wrap("call of", err)
+}
+
 // FileContent returns a document of an application the viewer may read.
 func (s *Service) FileContent(ctx context.Context, v Viewer, appID, fileID int64) (File, []byte, error) {
 	if _, err := s.Application(ctx, v, appID); err != nil {

@@ -234,15 +234,9 @@ func (callFmt) Conflict(c calls.Conflict, lang string) string {
 	return i18n.T(lang, "calls.conflict."+c.Reason, c.Organisation)
 }
 
-// callOf returns the call of an application the viewer may read. Its form
-// is part of what they read, even when staff unpublished the call since
-// (drafts), so it is loaded as the system when the viewer may not list it.
+// callOf returns the call of an application the viewer may read.
 func (s *Server) callOf(ctx context.Context, v calls.Viewer, a calls.Application) (calls.Call, error) {
-	c, err := s.Calls.Call(ctx, v, a.CallID)
-	if isNotFound(err) {
-		return s.Calls.Call(ctx, calls.System, a.CallID)
-	}
-	return c, err
+	return s.Calls.CallOf(ctx, v, a.ID)
 }
 
 // callsByID maps the calls the viewer may list by id.
