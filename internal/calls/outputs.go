@@ -1,10 +1,15 @@
 package calls
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/jpeg" // logos
+	_ "image/png"
 	"io"
 	"strconv"
 	"strings"
@@ -32,13 +37,19 @@ type Settings struct {
 	// ReminderDays: how many days before a label expires its holder is
 	// reminded to renew it.
 	ReminderDays int
+	// Logo is the cluster's logo on the letterhead (PNG or JPEG, at most
+	// MaxLogoBytes), nil for none.
+	Logo []byte
 }
+
+// MaxLogoBytes bounds the letterhead's logo.
+const MaxLogoBytes = 512 << 10
 
 // DefaultReminderDays is Settings.ReminderDays when staff set none.
 const DefaultReminderDays = 90
 
 var settingKeys = []string{"cluster_name", "address", "signatory_name", "signatory_title", "city", "letter_fr", "letter_en",
-	"recipient", "reminder_days"}
+	"recipient", "reminder_days", "logo"}
 
 // Settings returns the settings, with defaults for what staff never set.
 func (s *Service) Settings(ctx context.Context) (Settings, error) {
@@ -73,6 +84,11 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	if n, err := fmt.Sscan(vals["reminder_days"], &st.ReminderDays); n == 0 || err != nil {
 		st.ReminderDays = DefaultReminderDays
 	}
+	if vals["logo"] != "" {
+		if st.Logo, err = base64.StdEncoding.DecodeString(vals["logo"]); err != nil {
+			return Settings{}, fmt.Errorf("calls: settings: logo: %w", err)
+		}
+	}
 	return st, nil
 }
 
@@ -99,6 +115,16 @@ func (s *Service) SaveSettings(ctx context.Context, v Viewer, st Settings) error
 	if st.ReminderDays < 1 || st.ReminderDays > 365 {
 		errs.Add("reminder_days", "calls.range", 1, 365)
 	}
+	if len(st.Logo) > 0 {
+		ctype, _ := sniff(st.Logo)
+		_, _, err := image.DecodeConfig(bytes.NewReader(st.Logo))
+		switch {
+		case len(st.Logo) > MaxLogoBytes:
+			errs.Add("logo", "calls.logo_size", MaxLogoBytes>>10)
+		case (ctype != "image/png" && ctype != "image/jpeg") || err != nil:
+			errs.Add("logo", "calls.logo_type")
+		}
+	}
 	if err := errs.Err(); err != nil {
 		return err
 	}
@@ -108,7 +134,8 @@ func (s *Service) SaveSettings(ctx context.Context, v Viewer, st Settings) error
 	}
 	vals := []string{strings.TrimSpace(st.ClusterName), strings.TrimSpace(st.Address), strings.TrimSpace(st.SignatoryName),
 		strings.TrimSpace(st.SignatoryTitle), strings.TrimSpace(st.City), strings.TrimSpace(st.LetterFR),
-		strings.TrimSpace(st.LetterEN), strings.TrimSpace(st.Recipient), fmt.Sprint(st.ReminderDays)}
+		strings.TrimSpace(st.LetterEN), strings.TrimSpace(st.Recipient), fmt.Sprint(st.ReminderDays),
+		base64.StdEncoding.EncodeToString(st.Logo)}
 	return wrap("save settings", s.db.Tx(ctx, func(tx *db.Tx) error {
 		for i, k := range settingKeys {
 			if _, err := tx.Exec(ctx, `INSERT INTO call_settings (key, value) VALUES (?, ?)
@@ -116,8 +143,17 @@ func (s *Service) SaveSettings(ctx context.Context, v Viewer, st Settings) error
 				return err
 			}
 		}
+		// The audit keeps the logo's size, not its bytes.
+		before.Logo, st.Logo = logoNote(before.Logo), logoNote(st.Logo)
 		return audit.Record(ctx, tx, "call_settings", "calls", "update", before, st)
 	}))
+}
+
+func logoNote(logo []byte) []byte {
+	if len(logo) == 0 {
+		return nil
+	}
+	return []byte(fmt.Sprintf("%d bytes", len(logo)))
 }
 
 func (st Settings) letterhead() letters.Letterhead {
@@ -128,7 +164,7 @@ func (st Settings) letterhead() letters.Letterhead {
 		}
 	}
 	return letters.Letterhead{Name: st.ClusterName, AddressLines: lines, SignatoryName: st.SignatoryName,
-		SignatoryTitle: st.SignatoryTitle, City: st.City}
+		SignatoryTitle: st.SignatoryTitle, City: st.City, Logo: st.Logo}
 }
 
 // labelled loads a labelled application the viewer may read, its call
@@ -482,8 +518,8 @@ func (s *Service) RenewalCalls(ctx context.Context, v Viewer, appID int64) ([]Ca
 
 // Renew starts the renewal of a label: a draft application to callID (a
 // published, open call with the same label) prefilled from the labelled
-// one, linked to it. With a written renewal the call's oral hearing is
-// skipped for it.
+// one, linked to it (RenewalOf), so that staff judge it as a renewal
+// (on the written file alone when the call's renewal mode says so).
 func (s *Service) Renew(ctx context.Context, v Viewer, labelledID, callID int64) (Application, error) {
 	old, err := s.Application(ctx, v, labelledID)
 	if err != nil {

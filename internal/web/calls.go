@@ -61,6 +61,7 @@ func (s *Server) callRoutes() {
 	s.handle("POST /admin/calls/new", auth.ActCallsManage, s.createCall)
 	s.handle("GET /admin/calls/settings", auth.ActCallsManage, s.callSettingsForm)
 	s.handle("POST /admin/calls/settings", auth.ActCallsManage, s.saveCallSettings)
+	s.handle("GET /admin/calls/settings/logo", auth.ActCallsManage, s.callSettingsLogo)
 	s.handle("GET /admin/calls/{id}", auth.ActCallsManage, s.adminCall)
 	s.handle("GET /admin/calls/{id}/edit", auth.ActCallsManage, s.editCallForm)
 	s.handle("POST /admin/calls/{id}/edit", auth.ActCallsManage, s.updateCall)

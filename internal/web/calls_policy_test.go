@@ -35,6 +35,7 @@ func init() {
 		"POST /admin/calls/new":                         "DAADDDD",
 		"GET /admin/calls/settings":                     "DAADDDD",
 		"POST /admin/calls/settings":                    "DAADDDD",
+		"GET /admin/calls/settings/logo":                "DAADDDD",
 		"GET /admin/calls/{id}":                         "DAADDDD",
 		"GET /admin/calls/{id}/edit":                    "DAADDDD",
 		"POST /admin/calls/{id}/edit":                   "DAADDDD",

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -128,6 +129,7 @@ func (s *Server) callStatsJSON(w http.ResponseWriter, r *http.Request) {
 // letter's templates and the placeholders they may use.
 type callSettingsData struct {
 	Placeholders []string
+	HasLogo      bool
 }
 
 func callSettingsValues(st calls.Settings) url.Values {
@@ -137,7 +139,12 @@ func callSettingsValues(st calls.Settings) url.Values {
 }
 
 func (s *Server) renderCallSettings(w http.ResponseWriter, r *http.Request, status int, form url.Values, errs validate.Errors) {
-	d := callSettingsData{}
+	st, err := s.Calls.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, "call settings", err)
+		return
+	}
+	d := callSettingsData{HasLogo: len(st.Logo) > 0}
 	for _, p := range letters.Placeholders {
 		d.Placeholders = append(d.Placeholders, "{{"+p+"}}")
 	}
@@ -158,10 +165,27 @@ func (s *Server) callSettingsForm(w http.ResponseWriter, r *http.Request) {
 	s.renderCallSettings(w, r, http.StatusOK, callSettingsValues(st), nil)
 }
 
+// callSettingsLogo serves the letterhead's logo to staff.
+func (s *Server) callSettingsLogo(w http.ResponseWriter, r *http.Request) {
+	st, err := s.Calls.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, "call settings", err)
+		return
+	}
+	if len(st.Logo) == 0 {
+		s.notFound(w, r, false)
+		return
+	}
+	w.Header().Set("Content-Type", http.DetectContentType(st.Logo))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-cache")
+	w.Write(st.Logo)
+}
+
 // saveCallSettings stores the letterhead, the letter templates (only the
 // known placeholders) and the label reminders' notice.
 func (s *Server) saveCallSettings(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	if !s.parseApplicationForm(w, r) {
 		return
 	}
 	v, err := s.callViewer(r)
@@ -169,11 +193,30 @@ func (s *Server) saveCallSettings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "call settings", err)
 		return
 	}
+	current, err := s.Calls.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, "call settings", err)
+		return
+	}
 	f := r.PostForm
 	st := calls.Settings{ClusterName: f.Get("cluster_name"), Address: f.Get("address"), SignatoryName: f.Get("signatory_name"),
 		SignatoryTitle: f.Get("signatory_title"), City: f.Get("city"), LetterFR: f.Get("letter_fr"), LetterEN: f.Get("letter_en"),
-		Recipient: f.Get("recipient")}
+		Recipient: f.Get("recipient"), Logo: current.Logo}
 	var errs validate.Errors
+	if f.Get("remove_logo") != "" {
+		st.Logo = nil
+	}
+	if file, _, err := r.FormFile("logo"); err == nil {
+		data, err := io.ReadAll(io.LimitReader(file, calls.MaxLogoBytes+1))
+		file.Close()
+		if err != nil {
+			s.fail(w, r, "call settings", err)
+			return
+		}
+		if len(data) > 0 {
+			st.Logo = data
+		}
+	}
 	if n, err := strconv.Atoi(strings.TrimSpace(f.Get("reminder_days"))); err == nil {
 		st.ReminderDays = n
 	} else {

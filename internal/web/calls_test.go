@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
+	"image"
+	"image/color"
+	pngenc "image/png"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,6 +18,7 @@ import (
 	"filiere/internal/audit"
 	"filiere/internal/auth"
 	"filiere/internal/calls"
+	"filiere/internal/calls/letters"
 	"filiere/internal/directory"
 	"filiere/internal/tabular"
 )
@@ -757,6 +761,47 @@ func TestTheHolderOfALabelRenewsItThroughTheNextCall(t *testing.T) {
 		}
 		if d.RenewalOf != w.app.ID || d.Status != calls.StatusDraft || d.Title != w.app.Title || d.CallID != nc.ID {
 			t.Fatalf("renewal draft: %+v", d)
+		}
+	})
+}
+
+func TestStaffPutTheClusterLogoOnTheLetterhead(t *testing.T) {
+	run(t, func(t *testing.T, f *fixture) {
+		staff := f.session("staff")
+		var png bytes.Buffer
+		img := image.NewRGBA(image.Rect(0, 0, 40, 20))
+		img.Set(3, 3, color.RGBA{0x1f, 0x4e, 0x79, 0xff})
+		if err := pngenc.Encode(&png, img); err != nil {
+			t.Fatal(err)
+		}
+		fields := url.Values{"cluster_name": {"Pôle Santé"}, "reminder_days": {"90"}, "letter_fr": {letters.DefaultSupportLetter("fr")},
+			"letter_en": {letters.DefaultSupportLetter("en")}}
+		// Not an image: refused beside the field, nothing saved.
+		res := f.postMultipart("/admin/calls/settings", staff, fields, "logo", "logo.png", []byte("not an image"))
+		if res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "PNG ou JPEG") {
+			t.Fatalf("a bad logo: %d", res.Code)
+		}
+		if res := f.do("GET", "/admin/calls/settings/logo", staff, nil, nil); res.Code != http.StatusNotFound {
+			t.Fatalf("logo before any upload = %d", res.Code)
+		}
+		redirectedTo(t, "saving the logo", f.postMultipart("/admin/calls/settings", staff, fields, "logo", "logo.png", png.Bytes()))
+		res = f.doChecked("GET", "/admin/calls/settings/logo", staff, nil, nil)
+		if res.Header().Get("Content-Type") != "image/png" || !bytes.Equal(res.Body.Bytes(), png.Bytes()) {
+			t.Fatalf("logo served as %q, %d bytes", res.Header().Get("Content-Type"), res.Body.Len())
+		}
+		// Saving the form again without a file keeps it; the box removes it.
+		redirectedTo(t, "saving without a file", f.postMultipart("/admin/calls/settings", staff, fields, "", "", nil))
+		st, err := f.srv.Calls.Settings(callCtx)
+		if err != nil || !bytes.Equal(st.Logo, png.Bytes()) {
+			t.Fatalf("logo lost on a save without a file: %v", err)
+		}
+		fields.Set("remove_logo", "1")
+		redirectedTo(t, "removing the logo", f.postMultipart("/admin/calls/settings", staff, fields, "", "", nil))
+		if st, _ := f.srv.Calls.Settings(callCtx); st.Logo != nil {
+			t.Fatal("the logo stayed")
+		}
+		if res := f.do("GET", "/admin/calls/settings/logo", f.session("member"), nil, nil); res.Code != http.StatusForbidden && res.Code != http.StatusNotFound {
+			t.Fatalf("a member reads the logo route: %d", res.Code)
 		}
 	})
 }
