@@ -109,7 +109,7 @@ func (s *Service) SaveExpert(ctx context.Context, v Viewer, id int64, in ExpertI
 			JOIN session_members m ON m.session_id = i.session_id WHERE m.expert_id = ?)`, id); err != nil {
 			return err
 		}
-		if err := dropConflictedAssignments(ctx, tx, id); err != nil {
+		if err := dropConflictedAssignments(ctx, tx, id, now); err != nil {
 			return err
 		}
 		if before == nil {
@@ -126,7 +126,7 @@ func (s *Service) SaveExpert(ctx context.Context, v Viewer, id int64, in ExpertI
 // dropConflictedAssignments removes the assignments of an expert that a
 // new affiliation or interest put in conflict (with their scores), and
 // logs the exclusions.
-func dropConflictedAssignments(ctx context.Context, tx *db.Tx, expert int64) error {
+func dropConflictedAssignments(ctx context.Context, tx *db.Tx, expert int64, now time.Time) error {
 	cs, err := loadConflicts(ctx, tx, "a.id IN (SELECT application_id FROM assignments WHERE expert_id = ?)", expert)
 	if err != nil {
 		return err
@@ -136,7 +136,7 @@ func dropConflictedAssignments(ctx context.Context, tx *db.Tx, expert int64) err
 		if len(c) == 0 {
 			continue
 		}
-		if err := logExclusions(ctx, tx, app, expert, c, time.Now().UTC()); err != nil {
+		if err := logExclusions(ctx, tx, app, expert, c, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM assignments WHERE application_id = ? AND expert_id = ?", app, expert); err != nil {

@@ -195,7 +195,7 @@ func (s *Service) SetPresent(ctx context.Context, v Viewer, id, expertID int64, 
 		return ErrForbidden
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		ss, err := getSession(ctx, tx, id)
+		ss, err := sessionHead(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -223,18 +223,36 @@ func (s *Service) AddItems(ctx context.Context, v Viewer, id int64, apps []int64
 		return ErrForbidden
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		ss, err := getSession(ctx, tx, id)
+		ss, err := sessionHead(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		if ss.Status != SessionPlanned {
 			return ErrState
 		}
-		pos := len(ss.Items)
+		var on []int64
+		rows, err := tx.Query(ctx, "SELECT application_id FROM session_items WHERE session_id = ?", id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var a int64
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return err
+			}
+			on = append(on, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		pos := len(on)
 		for _, appID := range apps {
-			if slices.ContainsFunc(ss.Items, func(it Item) bool { return it.Application.ID == appID }) {
+			if slices.Contains(on, appID) {
 				continue
 			}
+			on = append(on, appID)
 			a, err := getApplication(ctx, tx, appID)
 			if err != nil {
 				return err
@@ -262,15 +280,18 @@ func (s *Service) RemoveItem(ctx context.Context, v Viewer, id, appID int64) err
 		return ErrForbidden
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		ss, err := getSession(ctx, tx, id)
+		ss, err := sessionHead(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(ss.Items, func(it Item) bool { return it.Application.ID == appID })
-		if i < 0 {
+		items, err := sessionItems(ctx, tx, id, appID)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
 			return ErrNotFound
 		}
-		if ss.Status != SessionPlanned || ss.Items[i].Decision != "" {
+		if ss.Status != SessionPlanned || items[0].Decision != "" {
 			return ErrState
 		}
 		for _, q := range []string{"DELETE FROM session_items WHERE session_id = ? AND application_id = ?",
@@ -305,15 +326,18 @@ func (s *Service) Decide(ctx context.Context, v Viewer, id, appID int64, decisio
 }
 
 func (s *Service) decide(ctx context.Context, tx *db.Tx, id, appID int64, decision, comment string) error {
-	ss, err := getSession(ctx, tx, id)
+	ss, err := sessionHead(ctx, tx, id)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(ss.Items, func(it Item) bool { return it.Application.ID == appID })
-	if i < 0 {
+	items, err := sessionItems(ctx, tx, id, appID)
+	if err != nil {
+		return err
+	}
+	if len(items) == 0 {
 		return ErrNotFound
 	}
-	item := ss.Items[i]
+	item := items[0]
 	if ss.Status != SessionPlanned || item.Decision != "" {
 		return ErrState
 	}
@@ -379,7 +403,7 @@ func (s *Service) CloseSession(ctx context.Context, v Viewer, id int64) error {
 		return ErrForbidden
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		ss, err := getSession(ctx, tx, id)
+		ss, err := sessionHead(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -461,6 +485,16 @@ func scanSession(r interface{ Scan(...any) error }, ss *Session) error {
 
 // getSession loads a session with its members, agenda and recusals.
 func getSession(ctx context.Context, q db.Querier, id int64) (Session, error) {
+	ss, err := sessionHead(ctx, q, id)
+	if err != nil {
+		return Session{}, err
+	}
+	ss.Items, err = sessionItems(ctx, q, id, 0)
+	return ss, err
+}
+
+// sessionHead loads a session and its members, without the agenda.
+func sessionHead(ctx context.Context, q db.Querier, id int64) (Session, error) {
 	var ss Session
 	err := scanSession(q.QueryRow(ctx, `SELECT id, title, held_at, place, quorum, status, notes, created_at, updated_at
 		FROM committee_sessions WHERE id = ?`, id), &ss)
@@ -476,71 +510,79 @@ func getSession(ctx context.Context, q db.Querier, id int64) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var m Member
 		var present int
 		if err := rows.Scan(&m.ExpertID, &m.Name, &m.Affiliation, &present); err != nil {
-			rows.Close()
 			return Session{}, err
 		}
 		m.Present = present != 0
 		ss.Members = append(ss.Members, m)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return Session{}, err
+	return ss, rows.Err()
+}
+
+// sessionItems loads a session's agenda with the applications and their
+// recusals: all of it, or the one item of app (app ≠ 0; none when it is
+// not on the agenda).
+func sessionItems(ctx context.Context, q db.Querier, id, app int64) ([]Item, error) {
+	where, args := "session_id = ?", []any{id}
+	if app != 0 {
+		where, args = where+" AND application_id = ?", append(args, app)
 	}
 	type itemRow struct {
 		app     int64
 		item    Item
 		decided sql.NullTime
 	}
-	rows, err = q.Query(ctx, `SELECT application_id, position, decision, comment, voters, decided_at FROM session_items
-		WHERE session_id = ? ORDER BY position, application_id`, id)
+	rows, err := q.Query(ctx, `SELECT application_id, position, decision, comment, voters, decided_at FROM session_items
+		WHERE `+where+` ORDER BY position, application_id`, args...)
 	if err != nil {
-		return Session{}, err
+		return nil, err
 	}
-	var items []itemRow
+	var list []itemRow
 	for rows.Next() {
 		var r itemRow
 		if err := rows.Scan(&r.app, &r.item.Position, &r.item.Decision, &r.item.Comment, &r.item.Voters, &r.decided); err != nil {
 			rows.Close()
-			return Session{}, err
+			return nil, err
 		}
 		r.item.DecidedAt = timeOf(r.decided)
-		items = append(items, r)
+		list = append(list, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return Session{}, err
+		return nil, err
 	}
-	for _, r := range items {
+	items := make([]Item, 0, len(list))
+	for _, r := range list {
 		a, err := getApplication(ctx, q, r.app)
 		if err != nil {
-			return Session{}, err
+			return nil, err
 		}
 		r.item.Application = a
-		ss.Items = append(ss.Items, r.item)
+		items = append(items, r.item)
 	}
 	rows, err = q.Query(ctx, `SELECT r.application_id, r.expert_id, u.name, r.reason FROM session_recusals r
-		JOIN experts e ON e.id = r.expert_id JOIN users u ON u.id = e.user_id WHERE r.session_id = ? ORDER BY u.name`, id)
+		JOIN experts e ON e.id = r.expert_id JOIN users u ON u.id = e.user_id WHERE r.`+where+` ORDER BY u.name`, args...)
 	if err != nil {
-		return Session{}, err
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var app int64
+		var a int64
 		var r Recusal
-		if err := rows.Scan(&app, &r.ExpertID, &r.Name, &r.Reason); err != nil {
-			return Session{}, err
+		if err := rows.Scan(&a, &r.ExpertID, &r.Name, &r.Reason); err != nil {
+			return nil, err
 		}
-		for i := range ss.Items {
-			if ss.Items[i].Application.ID == app {
-				ss.Items[i].Recused = append(ss.Items[i].Recused, r)
+		for i := range items {
+			if items[i].Application.ID == a {
+				items[i].Recused = append(items[i].Recused, r)
 			}
 		}
 	}
-	return ss, rows.Err()
+	return items, rows.Err()
 }
 
 // TieRule says how equal scores are ordered in a voucher ranking: the
