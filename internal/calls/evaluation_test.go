@@ -184,7 +184,7 @@ func TestALabelledTrainingGetsItsLetterCertificateCatalogueEntryAndRenewal(t *te
 		if err := e.s.Preselect(ctx, staff, a.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		j, _ := e.expert("Jury Formation", 0, calls.ExpertInput{})
+		j, vj := e.expert("Jury Formation", 0, calls.ExpertInput{})
 		held := time.Date(2026, 6, 15, 14, 0, 0, 0, calls.Paris)
 		ss, err := e.s.SaveSession(ctx, staff, 0, calls.SessionInput{Title: "Jury juin", HeldAt: held, Quorum: 1, MemberIDs: []int64{j.ID}})
 		if err != nil {
@@ -240,6 +240,13 @@ func TestALabelledTrainingGetsItsLetterCertificateCatalogueEntryAndRenewal(t *te
 		}
 		other := e.applicant("x@autre.example", e.org("Autre", "").ID)
 		isNotFound(t, "another member's letter", e.s.SupportLetter(ctx, other, &letter, a.ID, ""))
+		// The jury member read the file, but the letter and the certificate
+		// are the holder's.
+		if _, err := e.s.Application(ctx, vj, a.ID); err != nil {
+			t.Fatalf("the jury member reads the application: %v", err)
+		}
+		isNotFound(t, "the jury member's letter", e.s.SupportLetter(ctx, vj, &letter, a.ID, ""))
+		isNotFound(t, "the jury member's certificate", e.s.Certificate(ctx, vj, &cert, a.ID, ""))
 
 		// The public catalogue lists it while valid.
 		labels, err := e.s.Catalogue(ctx, calls.TypeTrainingLabel)

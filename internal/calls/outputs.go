@@ -167,9 +167,13 @@ func (st Settings) letterhead() letters.Letterhead {
 		SignatoryTitle: st.SignatoryTitle, City: st.City, Logo: st.Logo}
 }
 
-// labelled loads a labelled application the viewer may read, its call
-// and the session that decided.
+// labelled loads a labelled application, its call and the session that
+// decided, for staff and the applicant organisations' people (the
+// letters and certificates are theirs, not the experts').
 func (s *Service) labelled(ctx context.Context, v Viewer, appID int64) (Application, Call, Session, error) {
+	if !v.Staff() && v.OrganisationID == 0 {
+		return Application{}, Call{}, Session{}, ErrNotFound
+	}
 	a, err := s.Application(ctx, v, appID)
 	if err != nil {
 		return Application{}, Call{}, Session{}, err
@@ -194,9 +198,6 @@ func (s *Service) labelled(ctx context.Context, v Viewer, appID int64) (Applicat
 // a PDF in lang ("" : the application's language), from the staff's
 // template. The applicant (lead or partner) and staff may download it.
 func (s *Service) SupportLetter(ctx context.Context, v Viewer, w io.Writer, appID int64, lang string) error {
-	if v.ExpertID != 0 && !v.Staff() && v.OrganisationID == 0 {
-		return ErrNotFound
-	}
 	a, c, ss, err := s.labelled(ctx, v, appID)
 	if err != nil {
 		return err
