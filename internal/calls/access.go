@@ -171,7 +171,7 @@ func (s *Service) Applications(ctx context.Context, v Viewer, f ApplicationFilte
 		return nil, err
 	}
 	if v.ExpertID != 0 && !v.Staff() && len(out) > 0 {
-		cs, err := loadConflicts(ctx, s.db, "a.id IN (SELECT application_id FROM assignments WHERE expert_id = ?) OR a.id IN "+
+		cs, err := loadConflictsOf(ctx, s.db, v.ExpertID, "a.id IN (SELECT application_id FROM assignments WHERE expert_id = ?) OR a.id IN "+
 			"(SELECT i.application_id FROM session_items i JOIN session_members m ON m.session_id = i.session_id WHERE m.expert_id = ?)",
 			v.ExpertID, v.ExpertID)
 		if err != nil {

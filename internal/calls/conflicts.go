@@ -37,9 +37,18 @@ type conflictSet struct {
 // loadConflicts loads the ties of every expert and the consortia of the
 // applications matched by appWhere (a condition on applications a).
 func loadConflicts(ctx context.Context, q db.Querier, appWhere string, args ...any) (*conflictSet, error) {
+	return loadConflictsOf(ctx, q, 0, appWhere, args...)
+}
+
+// loadConflictsOf is loadConflicts for one expert (0: the whole pool).
+func loadConflictsOf(ctx context.Context, q db.Querier, expert int64, appWhere string, args ...any) (*conflictSet, error) {
 	cs := &conflictSet{experts: map[int64]expertTies{}, orgs: map[int64][]Organisation{}, recorded: map[[2]int64]string{}}
+	only, onlyArgs := "", []any{}
+	if expert != 0 {
+		only, onlyArgs = " WHERE e.id = ?", []any{expert}
+	}
 	rows, err := q.Query(ctx, `SELECT e.id, COALESCE(e.affiliation_id, 0), COALESCE(o.group_name, '') FROM experts e
-		LEFT JOIN organisations o ON o.id = e.affiliation_id`)
+		LEFT JOIN organisations o ON o.id = e.affiliation_id`+only, onlyArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +66,7 @@ func loadConflicts(ctx context.Context, q db.Querier, appWhere string, args ...a
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, "SELECT expert_id, organisation_id, note FROM expert_interests")
+	rows, err = q.Query(ctx, "SELECT expert_id, organisation_id, note FROM expert_interests e"+strings.Replace(only, "e.id", "e.expert_id", 1), onlyArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +155,7 @@ func sameGroup(a, b string) bool {
 
 // conflictsOf returns the conflicts of one pair.
 func conflictsOf(ctx context.Context, q db.Querier, app, expert int64) ([]Conflict, error) {
-	cs, err := loadConflicts(ctx, q, "a.id = ?", app)
+	cs, err := loadConflictsOf(ctx, q, expert, "a.id = ?", app)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ func (s *Service) SaveExpert(ctx context.Context, v Viewer, id int64, in ExpertI
 // new affiliation or interest put in conflict (with their scores), and
 // logs the exclusions.
 func dropConflictedAssignments(ctx context.Context, tx *db.Tx, expert int64, now time.Time) error {
-	cs, err := loadConflicts(ctx, tx, "a.id IN (SELECT application_id FROM assignments WHERE expert_id = ?)", expert)
+	cs, err := loadConflictsOf(ctx, tx, expert, "a.id IN (SELECT application_id FROM assignments WHERE expert_id = ?)", expert)
 	if err != nil {
 		return err
 	}

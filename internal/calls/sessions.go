@@ -432,7 +432,7 @@ func (s *Service) SessionFor(ctx context.Context, v Viewer, id int64) (Session, 
 	if v.ExpertID == 0 || !slices.ContainsFunc(ss.Members, func(m Member) bool { return m.ExpertID == v.ExpertID }) {
 		return Session{}, ErrNotFound
 	}
-	cs, err := loadConflicts(ctx, s.db, "a.id IN (SELECT application_id FROM session_items WHERE session_id = ?)", id)
+	cs, err := loadConflictsOf(ctx, s.db, v.ExpertID, "a.id IN (SELECT application_id FROM session_items WHERE session_id = ?)", id)
 	if err != nil {
 		return Session{}, fmt.Errorf("calls: session: %w", err)
 	}

@@ -98,6 +98,7 @@ type calendar struct {
 	now     time.Time // the demo's present; the clock runs up to it
 	res     callsResult
 	quality map[int64]float64 // application → how good it is (0–1)
+	labels  map[int64]bool    // applications the demo's sessions labelled
 }
 
 type demoOrg struct {
@@ -131,7 +132,7 @@ func generateCalls(ctx context.Context, d *db.DB, users *auth.Service, seed uint
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: staffUser.ID, Label: staffUser.Email})
 	c := &calendar{ctx: ctx, d: d, r: rand.New(rand.NewPCG(seed, seed^0x63616c6c73)), views: map[int64]calls.Viewer{},
-		quality: map[int64]float64{}, now: now}
+		quality: map[int64]float64{}, labels: map[int64]bool{}, now: now}
 	c.s = calls.New(d, directory.NewStore(d), "http://localhost:8080")
 	c.s.Now = func() time.Time { return c.clock }
 	c.staff = calls.Viewer{UserID: staffUser.ID, Role: auth.RoleStaff}
@@ -310,16 +311,30 @@ func (c *calendar) projectTitle(o demoOrg, used map[string]bool) string {
 	}
 }
 
-// review has every assigned expert of the applications score them from
-// their quality (each with a probability done, the rest left to do).
+// review has every assigned expert score the applications from their
+// quality (each with a probability done, the rest left to do).
 func (c *calendar) review(k calls.Call, apps []calls.Application, done float64) error {
-	for _, a := range apps {
-		as, err := c.s.Assignments(c.ctx, c.staff, a.ID)
-		if err != nil {
+	assigned := map[int64][]int64{}
+	rows, err := c.d.Query(c.ctx, `SELECT x.application_id, x.expert_id FROM assignments x JOIN applications a ON a.id = x.application_id
+		WHERE a.call_id = ? ORDER BY x.application_id, x.expert_id`, k.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var app, expert int64
+		if err := rows.Scan(&app, &expert); err != nil {
+			rows.Close()
 			return err
 		}
-		for _, x := range as {
-			if c.r.Float64() >= done || (done < 1 && x.ExpertID == c.experts[0].ID) {
+		assigned[app] = append(assigned[app], expert)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, a := range apps {
+		for _, expert := range assigned[a.ID] {
+			if c.r.Float64() >= done || (done < 1 && expert == c.experts[0].ID) {
 				continue // left to do (the expert login always has some)
 			}
 			in := calls.ReviewInput{Scores: map[string]int{}, Comments: map[string]string{}, Submit: true}
@@ -330,7 +345,7 @@ func (c *calendar) review(k calls.Call, apps []calls.Application, done float64) 
 			in.Comment = pick(c.r, []string{"Projet solide, consortium complémentaire.", "Marché à mieux documenter.",
 				"Verrou technologique réel, plan de financement fragile.", "Très bon alignement avec la feuille de route du pôle.",
 				"Équipe expérimentée ; calendrier ambitieux."})
-			if _, err := c.s.SaveReview(c.ctx, c.views[x.ExpertID], a.ID, in); err != nil {
+			if _, err := c.s.SaveReview(c.ctx, c.views[expert], a.ID, in); err != nil {
 				return fmt.Errorf("review %s: %w", a.Reference, err)
 			}
 		}
@@ -392,6 +407,7 @@ func (c *calendar) session(title string, t time.Time, apps []calls.Application, 
 		}
 		if decision == calls.DecisionLabelled {
 			c.res.labelled++
+			c.labels[a.ID] = true
 		}
 	}
 	return c.s.CloseSession(c.ctx, c.staff, ss.ID)

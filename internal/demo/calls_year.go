@@ -100,16 +100,12 @@ func (c *calendar) lastYear(now time.Time) error {
 			c.at(now.Add(-time.Hour))
 		}
 		for _, a := range running {
-			got, err := c.s.Application(c.ctx, c.staff, a.ID)
-			if err != nil {
-				return err
-			}
-			if got.Decision != calls.DecisionLabelled {
+			if !c.labels[a.ID] {
 				continue
 			}
 			in := calls.FundingInput{On: c.clock}
 			switch r := c.r.IntN(100); {
-			case r < 33 || got.Lead.ID == c.loginOrg(applicants).id:
+			case r < 33 || a.Lead.ID == c.loginOrg(applicants).id:
 				in.Outcome = calls.FundingFunded
 				amount := run.minEUR + c.r.Int64N(run.maxEUR-run.minEUR)
 				in.Amount = fmt.Sprint(amount / 1000 * 1000)
