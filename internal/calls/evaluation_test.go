@@ -207,7 +207,7 @@ func TestALabelledTrainingGetsItsLetterCertificateCatalogueEntryAndRenewal(t *te
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.LabelNumber != "L-2026-001" || calls.FormatDate(a.LabelUntil) != "15/06/2028" {
+		if a.LabelNumber != "L-2026-0001" || calls.FormatDate(a.LabelUntil) != "15/06/2028" {
 			t.Fatalf("label %q until %s", a.LabelNumber, calls.FormatDate(a.LabelUntil))
 		}
 		mails := e.outbox()
@@ -235,7 +235,7 @@ func TestALabelledTrainingGetsItsLetterCertificateCatalogueEntryAndRenewal(t *te
 			(!strings.Contains(text, "Master Bioproduction") || !strings.Contains(text, "Claire Directrice")) {
 			t.Fatalf("letter text: %s", text)
 		}
-		if text := pdfText(t, cert.Bytes()); text != "" && !strings.Contains(text, "L-2026-001") {
+		if text := pdfText(t, cert.Bytes()); text != "" && !strings.Contains(text, "L-2026-0001") {
 			t.Fatalf("certificate text: %s", text)
 		}
 		other := e.applicant("x@autre.example", e.org("Autre", "").ID)

@@ -360,9 +360,7 @@ func (s *Service) decide(ctx context.Context, tx *db.Tx, id, appID int64, decisi
 	after := a
 	after.Decision, after.DecisionNote, after.DecidedAt, after.DecisionSession = decision, comment, now, id
 	if decision == DecisionLabelled && c.Labels() {
-		if after.LabelNumber, err = nextLabelNumber(ctx, tx, c.Year); err != nil {
-			return err
-		}
+		after.LabelNumber = labelNumber(a.Reference)
 		if c.LabelMonths > 0 {
 			day := ss.HeldAt.In(Paris)
 			after.LabelUntil = time.Date(day.Year(), day.Month()+time.Month(c.LabelMonths), day.Day(), 0, 0, 0, 0, Paris).UTC()
@@ -385,14 +383,11 @@ func (s *Service) decide(ctx context.Context, tx *db.Tx, id, appID int64, decisi
 	return audit.Record(ctx, tx, "application", appID, "decide", a, after)
 }
 
-// nextLabelNumber numbers labels per year: L-2026-001, …
-func nextLabelNumber(ctx context.Context, q db.Querier, year int) (string, error) {
-	prefix := fmt.Sprintf("L-%d-", year)
-	var n int
-	if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM applications WHERE label_number LIKE ?", prefix+"%").Scan(&n); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s%03d", prefix, n+1), nil
+// labelNumber is the number of an application's label, taken from its
+// reference (A-2026-0042 → L-2026-0042): unique as references are, with no
+// counter two committees deciding at once could both draw.
+func labelNumber(reference string) string {
+	return "L-" + strings.TrimPrefix(reference, "A-")
 }
 
 // CloseSession makes a session's record final.

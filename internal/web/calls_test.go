@@ -603,7 +603,7 @@ func TestStaffRunACallFromTheEditorToTheLabelAndTheSupportLetter(t *testing.T) {
 		redirectedTo(t, "presence", f.do("POST", sp+"/presence", staff, url.Values{"expert": {strconv.FormatInt(free.ID, 10)}, "present": {"1"}}, nil))
 		redirectedTo(t, "deciding", f.do("POST", sp+"/decide", staff, decide, nil))
 		a, _ = f.srv.Calls.Application(callCtx, mv, appID)
-		if a.Decision != calls.DecisionLabelled || a.LabelNumber != "L-2026-001" {
+		if a.Decision != calls.DecisionLabelled || a.LabelNumber != "L-2026-0001" {
 			t.Fatalf("after the decision: %q %q", a.Decision, a.LabelNumber)
 		}
 		if res := f.do("GET", sp+"/minutes.pdf", staff, nil, nil); res.Code != http.StatusOK || res.Header().Get("Content-Type") != "application/pdf" {
@@ -613,7 +613,7 @@ func TestStaffRunACallFromTheEditorToTheLabelAndTheSupportLetter(t *testing.T) {
 
 		// The applicant downloads the support letter naming the project,
 		// and the certificate; the label is in the public catalogue.
-		mustContain(t, "the labelled application", f.doChecked("GET", applicationPath(appID), member, nil, nil).Body.String(), "Labellisé", "L-2026-001", "Lettre de soutien (FR)")
+		mustContain(t, "the labelled application", f.doChecked("GET", applicationPath(appID), member, nil, nil).Body.String(), "Labellisé", "L-2026-0001", "Lettre de soutien (FR)")
 		res = f.do("GET", applicationPath(appID)+"/letter.pdf?lang=fr", member, nil, nil)
 		if res.Code != http.StatusOK || res.Header().Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(res.Body.Bytes(), []byte("%PDF-")) {
 			t.Fatalf("support letter: %d %q", res.Code, res.Header().Get("Content-Type"))
