@@ -146,7 +146,7 @@ func (s *Service) CreateDraft(ctx context.Context, v Viewer, callID int64, in Ap
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO applications (call_id, reference, title, lead_id, lang, status, created_by,
-			created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?) RETURNING id`, callID, a.Reference, lead, a.Lang,
+		created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?) RETURNING id`, callID, a.Reference, lead, a.Lang,
 			a.Status, nullInt(v.UserID), now, now).Scan(&a.ID); err != nil {
 			return err
 		}
@@ -191,8 +191,20 @@ func checkAudience(ctx context.Context, q db.Querier, c Call, lead int64) error 
 	return nil
 }
 
-// nextReference numbers applications per year: A-2026-0001, …
+// referenceLock is the PostgreSQL advisory lock under which references
+// are numbered ("A-REF" in ASCII).
+const referenceLock = 0x412d524546
+
+// nextReference numbers applications per year: A-2026-0001, … Numbers
+// come from the largest so far, so two transactions must not draw at
+// once: on PostgreSQL they queue on an advisory lock held until commit
+// (SQLite's single writer already serialises them).
 func nextReference(ctx context.Context, q db.Querier, year int) (string, error) {
+	if tx, ok := q.(*db.Tx); ok && tx.Dialect() == db.Postgres {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(referenceLock)); err != nil {
+			return "", err
+		}
+	}
 	prefix := fmt.Sprintf("A-%d-", year)
 	var last sql.NullString
 	if err := q.QueryRow(ctx, "SELECT MAX(reference) FROM applications WHERE reference LIKE ?", prefix+"%").Scan(&last); err != nil {

@@ -2,7 +2,9 @@ package calls_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,6 +186,39 @@ func TestCallsValidateTheirFormAndGrid(t *testing.T) {
 			tc.mod(&c)
 			_, err := e.s.CreateCall(ctx, c)
 			fieldErr(t, err, tc.field, tc.key)
+		}
+	})
+}
+
+func TestDraftsStartedAtOnceGetDistinctReferences(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c := e.projectCall(nil)
+		const n = 12
+		var viewers []calls.Viewer
+		for i := range n {
+			o := e.org(fmt.Sprintf("Société %02d", i), "")
+			viewers = append(viewers, e.applicant(fmt.Sprintf("p%02d@x.example", i), o.ID))
+		}
+		refs := make([]string, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i, v := range viewers {
+			wg.Go(func() {
+				a, err := e.s.CreateDraft(ctx, v, c.ID, calls.ApplicationInput{Title: fmt.Sprintf("Projet %02d", i)})
+				refs[i], errs[i] = a.Reference, err
+			})
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("draft %d: %v", i, errs[i])
+			}
+			if seen[refs[i]] {
+				t.Fatalf("reference %s given twice: %v", refs[i], refs)
+			}
+			seen[refs[i]] = true
 		}
 	})
 }
