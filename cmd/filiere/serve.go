@@ -225,7 +225,8 @@ func purgeLoop(ctx context.Context, users *auth.Service, logger *slog.Logger) {
 
 // sweepLoop runs the deadlines every sweepEvery until ctx ends: the
 // matchmaking desk's reminders, expiry and follow-ups, the surveys whose
-// closing time has come, and the reminders of labels about to expire.
+// closing time has come, the reminders of labels about to expire and of
+// reviews due.
 func sweepLoop(ctx context.Context, desk *matchmaking.Service, polls *surveys.Service, labels *calls.Service, logger *slog.Logger) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
@@ -244,6 +245,11 @@ func sweepLoop(ctx context.Context, desk *matchmaking.Service, polls *surveys.Se
 			logger.Error("label reminders", "err", err)
 		} else if n > 0 {
 			logger.Info("holders of expiring labels reminded", "labels", n)
+		}
+		if n, err := labels.RemindReviewers(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("review reminders", "err", err)
+		} else if n > 0 {
+			logger.Info("experts reminded of reviews due", "experts", n)
 		}
 		select {
 		case <-ctx.Done():

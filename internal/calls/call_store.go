@@ -45,7 +45,7 @@ func normaliseCall(c Call) Call {
 		c.Vouchers = 0
 	}
 	if !c.Written {
-		c.Evaluators = 0
+		c.Evaluators, c.ReviewsDue = 0, time.Time{}
 	}
 	c.Fields = slices.Clone(c.Fields)
 	for i := range c.Fields {
@@ -110,6 +110,8 @@ func validateCall(c Call) error {
 		errs.Add("closes_at", "validate.required")
 	case !c.ClosesAt.After(c.OpensAt):
 		errs.Add("closes_at", "calls.closes_before_opens")
+	case !c.ReviewsDue.IsZero() && !c.ReviewsDue.After(c.ClosesAt):
+		errs.Add("reviews_due", "calls.reviews_due_before_close")
 	}
 	if c.Audience != AudienceMembers && c.Audience != AudienceAll {
 		errs.Add("audience", "calls.audience_invalid")
@@ -236,12 +238,12 @@ func insertCall(ctx context.Context, tx *db.Tx, c Call, by int64) (Call, error) 
 	err := tx.QueryRow(ctx, `INSERT INTO calls (type, title_fr, title_en, description_fr, description_en, scheme_group,
 		scheme, wave, year, opens_at, closes_at, audience, consortium, min_partners, max_partners, preselection, written,
 		hearing, committee, evaluators, vouchers, label_name, label_months, renewal, published, imported, created_by,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		created_at, updated_at, reviews_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`, c.Type, c.TitleFR, c.TitleEN, c.DescriptionFR, c.DescriptionEN, c.SchemeGroup, c.Scheme, c.Wave,
 		c.Year, c.OpensAt.UTC(), c.ClosesAt.UTC(), c.Audience, c.Consortium, c.MinPartners, c.MaxPartners,
 		boolInt(c.Preselection), boolInt(c.Written), boolInt(c.Hearing), boolInt(c.Committee), c.Evaluators, c.Vouchers,
 		c.LabelName, c.LabelMonths, c.Renewal, boolInt(c.Published), boolInt(c.Imported), nullInt(by), c.CreatedAt,
-		c.UpdatedAt).Scan(&c.ID)
+		c.UpdatedAt, nullTime(c.ReviewsDue)).Scan(&c.ID)
 	if err != nil {
 		return Call{}, err
 	}
@@ -329,11 +331,11 @@ func (s *Service) UpdateCall(ctx context.Context, id int64, in Call) (Call, erro
 		if _, err := tx.Exec(ctx, `UPDATE calls SET type = ?, title_fr = ?, title_en = ?, description_fr = ?,
 			description_en = ?, scheme_group = ?, scheme = ?, wave = ?, year = ?, opens_at = ?, closes_at = ?, audience = ?,
 			consortium = ?, min_partners = ?, max_partners = ?, preselection = ?, written = ?, hearing = ?, committee = ?,
-			evaluators = ?, vouchers = ?, label_name = ?, label_months = ?, renewal = ?, updated_at = ? WHERE id = ?`,
+			evaluators = ?, vouchers = ?, label_name = ?, label_months = ?, renewal = ?, reviews_due = ?, updated_at = ? WHERE id = ?`,
 			c.Type, c.TitleFR, c.TitleEN, c.DescriptionFR, c.DescriptionEN, c.SchemeGroup, c.Scheme, c.Wave, c.Year,
 			c.OpensAt.UTC(), c.ClosesAt.UTC(), c.Audience, c.Consortium, c.MinPartners, c.MaxPartners,
 			boolInt(c.Preselection), boolInt(c.Written), boolInt(c.Hearing), boolInt(c.Committee), c.Evaluators,
-			c.Vouchers, c.LabelName, c.LabelMonths, c.Renewal, c.UpdatedAt, id); err != nil {
+			c.Vouchers, c.LabelName, c.LabelMonths, c.Renewal, nullTime(c.ReviewsDue), c.UpdatedAt, id); err != nil {
 			return err
 		}
 		if sameForm {
@@ -470,19 +472,21 @@ func (s *Service) Calls(ctx context.Context, v Viewer, f CallFilter) ([]CallSumm
 const callColumns = `c.id, c.type, c.title_fr, c.title_en, c.description_fr, c.description_en, c.scheme_group, c.scheme,
 	c.wave, c.year, c.opens_at, c.closes_at, c.audience, c.consortium, c.min_partners, c.max_partners, c.preselection,
 	c.written, c.hearing, c.committee, c.evaluators, c.vouchers, c.label_name, c.label_months, c.renewal, c.published,
-	c.imported, c.created_at, c.updated_at`
+	c.imported, c.created_at, c.updated_at, c.reviews_due`
 
 func scanCall(r interface{ Scan(...any) error }, c *Call, extra ...any) error {
 	var pre, wr, he, co, pub, imp int
+	var due sql.NullTime
 	dest := append([]any{&c.ID, &c.Type, &c.TitleFR, &c.TitleEN, &c.DescriptionFR, &c.DescriptionEN, &c.SchemeGroup,
 		&c.Scheme, &c.Wave, &c.Year, &c.OpensAt, &c.ClosesAt, &c.Audience, &c.Consortium, &c.MinPartners, &c.MaxPartners,
 		&pre, &wr, &he, &co, &c.Evaluators, &c.Vouchers, &c.LabelName, &c.LabelMonths, &c.Renewal, &pub, &imp,
-		&c.CreatedAt, &c.UpdatedAt}, extra...)
+		&c.CreatedAt, &c.UpdatedAt, &due}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return err
 	}
 	c.Preselection, c.Written, c.Hearing, c.Committee, c.Published, c.Imported = pre != 0, wr != 0, he != 0, co != 0, pub != 0, imp != 0
 	c.OpensAt, c.ClosesAt, c.CreatedAt, c.UpdatedAt = c.OpensAt.UTC(), c.ClosesAt.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	c.ReviewsDue = timeOf(due)
 	return nil
 }
 

@@ -134,9 +134,12 @@ type Call struct {
 	SchemeGroup, Scheme, Wave string
 	Year                      int
 	OpensAt, ClosesAt         time.Time // applications are submitted in [OpensAt, ClosesAt]
-	Audience                  string
-	Consortium                string
-	MinPartners, MaxPartners  int // MaxPartners 0: no limit
+	// ReviewsDue is when experts are asked to have submitted their
+	// reviews (zero: no date); they are reminded before it.
+	ReviewsDue               time.Time
+	Audience                 string
+	Consortium               string
+	MinPartners, MaxPartners int // MaxPartners 0: no limit
 	// The stages the call goes through, each optional.
 	Preselection, Written, Hearing, Committee bool
 	Evaluators                                int // experts per application

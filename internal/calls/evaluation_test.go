@@ -377,3 +377,55 @@ func pdfText(t *testing.T, pdf []byte) string {
 	}
 	return string(out)
 }
+
+func TestExpertsAreRemindedOnceOfTheReviewsTheyStillOwe(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c := e.projectCall(func(c *calls.Call) { c.ReviewsDue = c.ClosesAt.Add(10 * 24 * time.Hour) })
+		if got, err := e.s.Call(ctx, staff, c.ID); err != nil || !got.ReviewsDue.Equal(c.ReviewsDue) {
+			t.Fatalf("reviews due stored as %v, %v", got.ReviewsDue, err)
+		}
+		a1 := e.submitted(e.applicant("a@un.example", e.org("Un", "").ID), c, "Projet un")
+		a2 := e.submitted(e.applicant("b@deux.example", e.org("Deux", "").ID), c, "Projet deux")
+		x1, _ := e.expert("Anne Un", 0, calls.ExpertInput{})
+		x2, v2 := e.expert("Bruno Deux", 0, calls.ExpertInput{})
+		for _, p := range [][2]int64{{a1.ID, x1.ID}, {a2.ID, x1.ID}, {a1.ID, x2.ID}, {a2.ID, x2.ID}} {
+			if err := e.s.Assign(ctx, staff, p[0], p[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.s.SaveReview(ctx, v2, a1.ID, calls.ReviewInput{Scores: map[string]int{"innovation": 3, "market": 3}, Submit: true}); err != nil {
+			t.Fatal(err)
+		}
+		before := len(e.outbox())
+		e.now = c.ReviewsDue.Add(-4 * 24 * time.Hour)
+		if n, err := e.s.RemindReviewers(ctx); err != nil || n != 0 {
+			t.Fatalf("four days before: %d, %v", n, err)
+		}
+		e.now = c.ReviewsDue.Add(-2 * 24 * time.Hour)
+		if n, err := e.s.RemindReviewers(ctx); err != nil || n != 2 {
+			t.Fatalf("two days before: %d, %v", n, err)
+		}
+		mails := e.outbox()[before:]
+		byTo := map[string]string{}
+		for _, m := range mails {
+			byTo[m.to] = m.body
+		}
+		anne, bruno := byTo["anne.un@experts.example"], byTo["bruno.deux@experts.example"]
+		if !strings.Contains(anne, a1.Reference) || !strings.Contains(anne, a2.Reference) ||
+			!strings.Contains(anne, calls.FormatTime(c.ReviewsDue, "fr")) {
+			t.Fatalf("Anne's reminder: %q", anne)
+		}
+		if strings.Contains(bruno, a1.Reference) || !strings.Contains(bruno, a2.Reference) {
+			t.Fatalf("Bruno's reminder lists what he submitted, or not what he owes: %q", bruno)
+		}
+		if n, _ := e.s.RemindReviewers(ctx); n != 0 {
+			t.Fatal("reminded twice")
+		}
+		// The date comes after the close.
+		bad := c
+		bad.ReviewsDue = c.ClosesAt.Add(-time.Hour)
+		_, err := e.s.UpdateCall(ctx, c.ID, bad)
+		fieldErr(t, err, "reviews_due", "calls.reviews_due_before_close")
+	})
+}

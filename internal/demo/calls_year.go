@@ -31,7 +31,7 @@ func (c *calendar) lastYear(now time.Time) error {
 			DescriptionEN: "The cluster's project evaluation committee audits projects aiming at the " + run.scheme +
 				" call and writes a letter of support for those it labels.",
 			SchemeGroup: run.group, Scheme: run.scheme, Wave: "1", Year: year,
-			OpensAt: parisDay(year, time.January, 5, 9), ClosesAt: closes, Audience: calls.AudienceMembers,
+			OpensAt: parisDay(year, time.January, 5, 9), ClosesAt: closes, ReviewsDue: closes.Add(days(20)), Audience: calls.AudienceMembers,
 			Consortium: calls.ConsortiumOptional, MaxPartners: 4, Preselection: true, Written: true, Committee: true,
 			Evaluators: 2, Fields: projectForm, Criteria: projectGrid})
 		if err != nil {
@@ -274,8 +274,9 @@ func (c *calendar) waveUnderReview(now time.Time) error {
 	opens, closes := now.Add(-days(70)), now.Add(-days(12)).Truncate(time.Hour)
 	k, err := c.newCall(calls.Call{Type: calls.TypeProjectLabel, TitleFR: "Labellisation i-Nov — vague 1",
 		TitleEN: "i-Nov labelling — wave 1", SchemeGroup: "Bpifrance", Scheme: "i-Nov", Wave: "1", Year: opens.In(calls.Paris).Year(),
-		OpensAt: opens, ClosesAt: closes, Audience: calls.AudienceMembers, Consortium: calls.ConsortiumOptional, MaxPartners: 4,
-		Preselection: true, Written: true, Committee: true, Evaluators: 3, Fields: projectForm, Criteria: projectGrid})
+		OpensAt: opens, ClosesAt: closes, ReviewsDue: now.Add(days(10)).Truncate(time.Hour), Audience: calls.AudienceMembers,
+		Consortium: calls.ConsortiumOptional, MaxPartners: 4, Preselection: true, Written: true, Committee: true, Evaluators: 3,
+		Fields: projectForm, Criteria: projectGrid})
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,8 @@ func callValues(c calls.Call) url.Values {
 	v := url.Values{"type": {c.Type}, "title_fr": {c.TitleFR}, "title_en": {c.TitleEN}, "description_fr": {c.DescriptionFR},
 		"description_en": {c.DescriptionEN}, "scheme_group": {c.SchemeGroup}, "scheme": {c.Scheme}, "wave": {c.Wave},
 		"year": {strconv.Itoa(c.Year)}, "opens_at": {parisInput(c.OpensAt)}, "closes_at": {parisInput(c.ClosesAt)},
-		"audience": {c.Audience}, "consortium": {c.Consortium}, "min_partners": {strconv.Itoa(c.MinPartners)},
+		"reviews_due": {parisInput(c.ReviewsDue)},
+		"audience":    {c.Audience}, "consortium": {c.Consortium}, "min_partners": {strconv.Itoa(c.MinPartners)},
 		"max_partners": {strconv.Itoa(c.MaxPartners)}, "evaluators": {strconv.Itoa(c.Evaluators)},
 		"vouchers": {strconv.Itoa(c.Vouchers)}, "label_name": {c.LabelName}, "label_months": {strconv.Itoa(c.LabelMonths)},
 		"renewal": {c.Renewal}}
@@ -220,7 +221,8 @@ func callInput(f url.Values, fs []callFieldRow, cs []callCriterionRow) (calls.Ca
 		Audience: f.Get("audience"), Consortium: f.Get("consortium"), MinPartners: num("min_partners"),
 		MaxPartners: num("max_partners"), Preselection: f.Get("preselection") == "1", Written: f.Get("written") == "1",
 		Hearing: f.Get("hearing") == "1", Committee: f.Get("committee") == "1", Evaluators: num("evaluators"),
-		Vouchers: num("vouchers"), LabelName: f.Get("label_name"), LabelMonths: num("label_months"), Renewal: f.Get("renewal")}
+		Vouchers: num("vouchers"), LabelName: f.Get("label_name"), LabelMonths: num("label_months"), Renewal: f.Get("renewal"),
+		ReviewsDue: when("reviews_due")}
 	var fieldAt, criterionAt []int
 	for _, r := range fs {
 		if r.empty() {

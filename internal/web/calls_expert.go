@@ -100,7 +100,13 @@ func (s *Server) expertAssignments(ctx context.Context, v calls.Viewer) ([]exper
 				return nil, nil, err
 			}
 		}
-		row := expertRow{App: a, Call: c, Deadline: deadline[a.ID], Review: reviewTodo}
+		// The call's review date when staff set one, else the committee
+		// session that will discuss the application.
+		due := c.ReviewsDue
+		if due.IsZero() {
+			due = deadline[a.ID]
+		}
+		row := expertRow{App: a, Call: c, Deadline: due, Review: reviewTodo}
 		rs, err := s.Calls.Reviews(ctx, v, a.ID)
 		if err != nil {
 			return nil, nil, err

@@ -450,7 +450,7 @@ func TestStaffRunACallFromTheEditorToTheLabelAndTheSupportLetter(t *testing.T) {
 		// The editor: a refused form keeps the rows, then the call is saved.
 		form := url.Values{"type": {"project_label"}, "year": {"2026"}, "title_fr": {"Labellisation Région 2026"},
 			"scheme_group": {"Région"}, "scheme": {"Région Innovation"}, "opens_at": {"2026-03-01T00:00"}, "closes_at": {"2026-04-30T12:00"},
-			"audience": {"members"}, "consortium": {"optional"}, "min_partners": {"0"}, "max_partners": {"0"}, "written": {"1"},
+			"reviews_due": {"2026-05-20T18:00"}, "audience": {"members"}, "consortium": {"optional"}, "min_partners": {"0"}, "max_partners": {"0"}, "written": {"1"},
 			"committee": {"1"}, "evaluators": {"1"}, "vouchers": {"0"}, "label_name": {"Label Santé"}, "label_months": {"24"},
 			"renewal": {"none"}, "nfields": {"4"}, "ncriteria": {"2"},
 			"fields.0.code": {"budget"}, "fields.0.kind": {"money"}, "fields.0.label_fr": {"Budget"}, "fields.0.required": {"1"},
@@ -468,10 +468,10 @@ func TestStaffRunACallFromTheEditorToTheLabelAndTheSupportLetter(t *testing.T) {
 		callID := locatedID(t, "new call", redirectedTo(t, "saving the call", f.do("POST", "/admin/calls/new", staff, form, nil)))
 		c, err := f.srv.Calls.Call(callCtx, callStaff, callID)
 		if err != nil || len(c.Fields) != 3 || len(c.Fields[1].Choices) != 2 || len(c.Criteria) != 1 ||
-			!c.ClosesAt.Equal(time.Date(2026, 4, 30, 10, 0, 0, 0, time.UTC)) || c.Published {
+			!c.ClosesAt.Equal(time.Date(2026, 4, 30, 10, 0, 0, 0, time.UTC)) || !c.ReviewsDue.Equal(time.Date(2026, 5, 20, 16, 0, 0, 0, time.UTC)) || c.Published {
 			t.Fatalf("the saved call: %+v %v", c, err)
 		}
-		if body := f.doChecked("GET", adminCallPath(callID)+"/edit", staff, nil, nil).Body.String(); !strings.Contains(body, `value="2026-04-30T12:00"`) || !strings.Contains(body, "trl6|TRL 6|TRL 6") {
+		if body := f.doChecked("GET", adminCallPath(callID)+"/edit", staff, nil, nil).Body.String(); !strings.Contains(body, `value="2026-04-30T12:00"`) || !strings.Contains(body, `value="2026-05-20T18:00"`) || !strings.Contains(body, "trl6|TRL 6|TRL 6") {
 			t.Error("the editor does not show the saved call as typed")
 		}
 		if res := f.do("GET", "/calls/"+strconv.FormatInt(callID, 10), member, nil, nil); res.Code != http.StatusNotFound {
