@@ -104,6 +104,8 @@ type ApplicationFilter struct {
 	Eligibility string
 	Decision    string // "none" selects undecided applications
 	Query       string // words of the reference, title, acronym or organisations
+	// Answers loads the form's answers too (lists leave them out).
+	Answers bool
 }
 
 // Applications lists what the viewer may read among the applications
@@ -170,6 +172,11 @@ func (s *Service) Applications(ctx context.Context, v Viewer, f ApplicationFilte
 	if err := s.fillPartners(ctx, out); err != nil {
 		return nil, err
 	}
+	if f.Answers {
+		if err := s.fillAnswers(ctx, out); err != nil {
+			return nil, err
+		}
+	}
 	if v.ExpertID != 0 && !v.Staff() && len(out) > 0 {
 		cs, err := loadConflictsOf(ctx, s.db, v.ExpertID, "a.id IN (SELECT application_id FROM assignments WHERE expert_id = ?) OR a.id IN "+
 			"(SELECT i.application_id FROM session_items i JOIN session_members m ON m.session_id = i.session_id WHERE m.expert_id = ?)",
@@ -216,12 +223,10 @@ func (s *Service) fillPartners(ctx context.Context, apps []Application) error {
 	if len(apps) == 0 {
 		return nil
 	}
-	at := map[int64]int{}
-	for i, a := range apps {
-		at[a.ID] = i
-	}
+	at, in, args := listed(apps)
 	rows, err := s.db.Query(ctx, `SELECT p.application_id, o.id, o.name, o.group_name FROM application_partners p
-		JOIN organisations o ON o.id = p.organisation_id ORDER BY p.application_id, p.position`)
+		JOIN organisations o ON o.id = p.organisation_id WHERE p.application_id IN (`+in+`)
+		ORDER BY p.application_id, p.position`, args...)
 	if err != nil {
 		return fmt.Errorf("calls: partners: %w", err)
 	}
@@ -237,4 +242,43 @@ func (s *Service) fillPartners(ctx context.Context, apps []Application) error {
 		}
 	}
 	return rows.Err()
+}
+
+// fillAnswers loads the answers of listed applications in one query.
+func (s *Service) fillAnswers(ctx context.Context, apps []Application) error {
+	if len(apps) == 0 {
+		return nil
+	}
+	at, in, args := listed(apps)
+	for i := range apps {
+		apps[i].Answers = map[string]string{}
+	}
+	rows, err := s.db.Query(ctx, `SELECT v.application_id, f.code, v.value FROM application_answers v
+		JOIN call_fields f ON f.id = v.field_id WHERE v.application_id IN (`+in+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("calls: answers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var app int64
+		var code, value string
+		if err := rows.Scan(&app, &code, &value); err != nil {
+			return fmt.Errorf("calls: answers: %w", err)
+		}
+		if i, ok := at[app]; ok {
+			apps[i].Answers[code] = value
+		}
+	}
+	return rows.Err()
+}
+
+// listed indexes applications by id and gives their ids as the
+// placeholders and arguments of an IN list.
+func listed(apps []Application) (map[int64]int, string, []any) {
+	at := make(map[int64]int, len(apps))
+	args := make([]any, len(apps))
+	for i, a := range apps {
+		at[a.ID], args[i] = i, a.ID
+	}
+	return at, strings.TrimSuffix(strings.Repeat("?, ", len(apps)), ", "), args
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -107,6 +108,27 @@ func (s *Server) callViewer(r *http.Request) (calls.Viewer, error) {
 	v, err := s.Calls.ViewerFor(r.Context(), rq.user)
 	v.Lang = rq.lang
 	return v, err
+}
+
+// viewerOr returns the request's viewer of the calls, or answers 500 and
+// false when it cannot be read.
+func (s *Server) viewerOr(w http.ResponseWriter, r *http.Request, op string) (calls.Viewer, bool) {
+	v, err := s.callViewer(r)
+	if err != nil {
+		s.fail(w, r, op, err)
+		return calls.Viewer{}, false
+	}
+	return v, true
+}
+
+// withFormErrors puts a refused form back on its page: what was typed,
+// each error beside its field, and a message on top (the general "see
+// below" when the refusal gave none).
+func withFormErrors(p *Page, form url.Values, errs validate.Errors, message string) {
+	p.Form, p.Errors, p.Message = form, errs, message
+	if errs != nil && message == "" {
+		p.Message = p.T("callsweb.form_errors")
+	}
 }
 
 // callFail answers a domain error of the calls that no form shows: 404

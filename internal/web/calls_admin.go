@@ -23,9 +23,8 @@ type adminCallsData struct {
 
 // adminCalls lists every call, published or not, with its counts.
 func (s *Server) adminCalls(w http.ResponseWriter, r *http.Request) {
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "admin calls", err)
+	v, ok := s.viewerOr(w, r, "admin calls")
+	if !ok {
 		return
 	}
 	list, err := s.Calls.Calls(r.Context(), v, calls.CallFilter{})
@@ -104,9 +103,8 @@ func (s *Server) renderAdminCall(w http.ResponseWriter, r *http.Request, status 
 
 func (s *Server) renderAdminCallOf(w http.ResponseWriter, r *http.Request, id int64, status int, errs validate.Errors, message string, rep *calls.AssignReport) {
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "admin call", err)
+	v, ok := s.viewerOr(w, r, "admin call")
+	if !ok {
 		return
 	}
 	c, err := s.Calls.Call(ctx, v, id)
@@ -281,9 +279,8 @@ func (s *Server) callApplicationsXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "call xlsx", err)
+	v, ok := s.viewerOr(w, r, "call xlsx")
+	if !ok {
 		return
 	}
 	c, err := s.Calls.Call(ctx, v, id)
@@ -291,7 +288,7 @@ func (s *Server) callApplicationsXLSX(w http.ResponseWriter, r *http.Request) {
 		s.callFail(w, r, "call xlsx", err)
 		return
 	}
-	apps, err := s.Calls.Applications(ctx, v, calls.ApplicationFilter{CallID: c.ID})
+	apps, err := s.Calls.Applications(ctx, v, calls.ApplicationFilter{CallID: c.ID, Answers: true})
 	if err != nil {
 		s.fail(w, r, "call xlsx", err)
 		return
@@ -367,16 +364,8 @@ func (s *Server) callApplicationsXLSX(w http.ResponseWriter, r *http.Request) {
 				row = append(row, "")
 			}
 		}
-		if len(fields) > 0 {
-			// The list leaves the answers out: each application is read whole.
-			full, err := s.Calls.Application(ctx, v, a.ID)
-			if err != nil {
-				s.callFail(w, r, "call xlsx", err)
-				return
-			}
-			for _, f := range fields {
-				row = append(row, answerText(f, full.Answers[f.Code], lang))
-			}
+		for _, f := range fields {
+			row = append(row, answerText(f, a.Answers[f.Code], lang))
 		}
 		rows = append(rows, row)
 	}

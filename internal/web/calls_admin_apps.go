@@ -55,9 +55,8 @@ func (s *Server) adminApplication(w http.ResponseWriter, r *http.Request) {
 // errors or message of a refused form.
 func (s *Server) renderAdminApplication(w http.ResponseWriter, r *http.Request, id int64, status int, errs validate.Errors, message string) {
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "admin application", err)
+	v, ok := s.viewerOr(w, r, "admin application")
+	if !ok {
 		return
 	}
 	a, err := s.Calls.Application(ctx, v, id)

@@ -115,9 +115,8 @@ func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "api calls", err)
+	v, ok := s.viewerOr(w, r, "api calls")
+	if !ok {
 		return
 	}
 	list, err := s.Calls.Calls(ctx, v, f)
@@ -241,9 +240,8 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 		s.apiValidation(w, r, fe)
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "api applications", err)
+	v, ok := s.viewerOr(w, r, "api applications")
+	if !ok {
 		return
 	}
 	apps, err := s.Calls.Applications(r.Context(), v, f)
@@ -266,9 +264,8 @@ func (s *Server) apiApplication(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, true)
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "api application", err)
+	v, ok := s.viewerOr(w, r, "api application")
+	if !ok {
 		return
 	}
 	a, err := s.Calls.Application(r.Context(), v, id)

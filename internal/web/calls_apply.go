@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"filiere/internal/calls"
-	"filiere/internal/i18n"
 	"filiere/internal/validate"
 )
 
@@ -95,9 +94,8 @@ func (s *Server) renderApplyForm(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "apply", err)
+	v, ok := s.viewerOr(w, r, "apply")
+	if !ok {
 		return
 	}
 	c, err := s.Calls.Call(ctx, v, id)
@@ -117,10 +115,7 @@ func (s *Server) renderApplyForm(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	p := s.page(w, r, "callsweb.apply.title", d)
-	p.Form, p.Errors, p.Message = form, errs, message
-	if errs != nil && message == "" {
-		p.Message = i18n.T(p.Lang, "callsweb.form_errors")
-	}
+	withFormErrors(p, form, errs, message)
 	s.render(w, r, status, "call_application", p)
 }
 
@@ -136,9 +131,8 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "apply", err)
+	v, ok := s.viewerOr(w, r, "apply")
+	if !ok {
 		return
 	}
 	c, err := s.Calls.Call(ctx, v, id)
@@ -189,9 +183,8 @@ func (s *Server) applicationPage(w http.ResponseWriter, r *http.Request) {
 // refused post; nil shows the stored values.
 func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, id int64, status int, errs validate.Errors, message string, form url.Values) {
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "application", err)
+	v, ok := s.viewerOr(w, r, "application")
+	if !ok {
 		return
 	}
 	a, err := s.Calls.Application(ctx, v, id)
@@ -238,10 +231,7 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, id in
 		}
 	}
 	p := s.page(w, r, "callsweb.application.title", d)
-	p.Form, p.Errors, p.Message = form, errs, message
-	if errs != nil && message == "" {
-		p.Message = i18n.T(p.Lang, "callsweb.form_errors")
-	}
+	withFormErrors(p, form, errs, message)
 	s.render(w, r, status, "call_application", p)
 }
 
@@ -257,9 +247,8 @@ func (s *Server) updateApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "application", err)
+	v, ok := s.viewerOr(w, r, "application")
+	if !ok {
 		return
 	}
 	a, err := s.Calls.Application(ctx, v, id)
@@ -339,9 +328,8 @@ func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request, step fu
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "application", err)
+	v, ok := s.viewerOr(w, r, "application")
+	if !ok {
 		return
 	}
 	a, err := s.Calls.Application(ctx, v, id)
@@ -377,9 +365,8 @@ type myApplicationRow struct {
 // Staff have the back office instead.
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "applications", err)
+	v, ok := s.viewerOr(w, r, "applications")
+	if !ok {
 		return
 	}
 	if v.Staff() {

@@ -21,9 +21,8 @@ func (s *Server) applicationFile(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, false)
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "application file", err)
+	v, ok := s.viewerOr(w, r, "application file")
+	if !ok {
 		return
 	}
 	f, data, err := s.Calls.FileContent(r.Context(), v, id, fileID)

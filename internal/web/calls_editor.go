@@ -285,10 +285,7 @@ func (s *Server) renderCallForm(w http.ResponseWriter, r *http.Request, status i
 		title = "callsweb.editor.edit_title"
 	}
 	p := s.page(w, r, title, d)
-	p.Form, p.Errors = form, errs
-	if errs != nil {
-		p.Message = p.T("callsweb.form_errors")
-	}
+	withFormErrors(p, form, errs, "")
 	s.render(w, r, status, "call_form", p)
 }
 
@@ -303,9 +300,8 @@ func (s *Server) editCallForm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, false)
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "edit call", err)
+	v, ok := s.viewerOr(w, r, "edit call")
+	if !ok {
 		return
 	}
 	c, err := s.Calls.Call(r.Context(), v, id)
@@ -338,9 +334,8 @@ func (s *Server) saveCall(w http.ResponseWriter, r *http.Request, id int64) {
 	ctx := r.Context()
 	d := callFormData{Action: "/admin/calls/new"}
 	if id != 0 {
-		v, err := s.callViewer(r)
-		if err != nil {
-			s.fail(w, r, "save call", err)
+		v, ok := s.viewerOr(w, r, "save call")
+		if !ok {
 			return
 		}
 		c, err := s.Calls.Call(ctx, v, id)

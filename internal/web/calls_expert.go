@@ -123,9 +123,8 @@ func (s *Server) expertAssignments(ctx context.Context, v calls.Viewer) ([]exper
 
 // expertHome is the expert's page.
 func (s *Server) expertHome(w http.ResponseWriter, r *http.Request) {
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "expert", err)
+	v, ok := s.viewerOr(w, r, "expert")
+	if !ok {
 		return
 	}
 	rows, sessions, err := s.expertAssignments(r.Context(), v)
@@ -139,9 +138,8 @@ func (s *Server) expertHome(w http.ResponseWriter, r *http.Request) {
 
 // expertAssignmentsXLSX sends the expert's assignments as a workbook.
 func (s *Server) expertAssignmentsXLSX(w http.ResponseWriter, r *http.Request) {
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "expert xlsx", err)
+	v, ok := s.viewerOr(w, r, "expert xlsx")
+	if !ok {
 		return
 	}
 	rows, _, err := s.expertAssignments(r.Context(), v)
@@ -220,9 +218,8 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 // to anyone else, an expert in conflict included.
 func (s *Server) renderCallReview(w http.ResponseWriter, r *http.Request, id int64, status int, errs validate.Errors, message string, form url.Values) {
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "review", err)
+	v, ok := s.viewerOr(w, r, "review")
+	if !ok {
 		return
 	}
 	if v.ExpertID == 0 {
@@ -266,10 +263,7 @@ func (s *Server) renderCallReview(w http.ResponseWriter, r *http.Request, id int
 		form = reviewValues(part.Mine)
 	}
 	p := s.page(w, r, "callsweb.review.title", d)
-	p.Form, p.Errors, p.Message = form, errs, message
-	if errs != nil && message == "" {
-		p.Message = i18n.T(p.Lang, "callsweb.form_errors")
-	}
+	withFormErrors(p, form, errs, message)
 	s.render(w, r, status, "call_application", p)
 }
 
@@ -283,9 +277,8 @@ func (s *Server) saveReview(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "review", err)
+	v, ok := s.viewerOr(w, r, "review")
+	if !ok {
 		return
 	}
 	in := calls.ReviewInput{Scores: map[string]int{}, Comments: map[string]string{}, Comment: r.PostForm.Get("comment"),
@@ -311,7 +304,7 @@ func (s *Server) saveReview(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusUnprocessableEntity, errs, "")
 		return
 	}
-	_, err = s.Calls.SaveReview(r.Context(), v, id, in)
+	_, err := s.Calls.SaveReview(r.Context(), v, id, in)
 	flash := "callsweb.flash.review_saved"
 	if in.Submit {
 		flash = "callsweb.flash.review_submitted"
@@ -330,16 +323,15 @@ func (s *Server) declareConflict(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "declare conflict", err)
+	v, ok := s.viewerOr(w, r, "declare conflict")
+	if !ok {
 		return
 	}
 	if v.ExpertID == 0 {
 		s.notFound(w, r, false)
 		return
 	}
-	err = s.Calls.RecordConflict(r.Context(), v, id, v.ExpertID, r.PostForm.Get("reason"))
+	err := s.Calls.RecordConflict(r.Context(), v, id, v.ExpertID, r.PostForm.Get("reason"))
 	s.afterCallAction(w, r, err, time.Time{}, "/expert", "callsweb.flash.conflict_declared", func(status int, errs validate.Errors, message string) {
 		s.renderCallReview(w, r, id, status, errs, message, r.PostForm)
 	})
@@ -354,9 +346,8 @@ func (s *Server) expertCommittee(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "session", err)
+	v, ok := s.viewerOr(w, r, "session")
+	if !ok {
 		return
 	}
 	ss, err := s.Calls.SessionFor(ctx, v, id)

@@ -20,9 +20,8 @@ type expertsData struct {
 
 // adminExperts lists the pool, inactive experts too.
 func (s *Server) adminExperts(w http.ResponseWriter, r *http.Request) {
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "experts", err)
+	v, ok := s.viewerOr(w, r, "experts")
+	if !ok {
 		return
 	}
 	list, err := s.Calls.Experts(r.Context(), v, true)
@@ -82,10 +81,7 @@ func (s *Server) renderExpertForm(w http.ResponseWriter, r *http.Request, status
 		title = "callsweb.experts.edit_title"
 	}
 	p := s.page(w, r, title, d)
-	p.Form, p.Errors = form, errs
-	if errs != nil {
-		p.Message = p.T("callsweb.form_errors")
-	}
+	withFormErrors(p, form, errs, "")
 	s.render(w, r, status, "call_expert_form", p)
 }
 
@@ -99,9 +95,8 @@ func (s *Server) editExpertForm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, false)
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "expert", err)
+	v, ok := s.viewerOr(w, r, "expert")
+	if !ok {
 		return
 	}
 	e, err := s.Calls.Expert(r.Context(), v, id)
@@ -176,9 +171,8 @@ func (s *Server) saveExpert(w http.ResponseWriter, r *http.Request, id int64) {
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "save expert", err)
+	v, ok := s.viewerOr(w, r, "save expert")
+	if !ok {
 		return
 	}
 	d := expertFormData{Action: "/admin/experts/new"}

@@ -22,9 +22,8 @@ type callListData struct {
 // callList shows the published calls: open ones first (closing soonest
 // first), then those to come, then the closed ones.
 func (s *Server) callList(w http.ResponseWriter, r *http.Request) {
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "calls", err)
+	v, ok := s.viewerOr(w, r, "calls")
+	if !ok {
 		return
 	}
 	typ := r.URL.Query().Get("type")
@@ -81,9 +80,8 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "call", err)
+	v, ok := s.viewerOr(w, r, "call")
+	if !ok {
 		return
 	}
 	c, err := s.Calls.Call(ctx, v, id)

@@ -21,9 +21,8 @@ type committeesData struct {
 }
 
 func (s *Server) adminCommittees(w http.ResponseWriter, r *http.Request) {
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "sessions", err)
+	v, ok := s.viewerOr(w, r, "sessions")
+	if !ok {
 		return
 	}
 	list, err := s.Calls.Sessions(r.Context(), v)
@@ -124,9 +123,8 @@ func (s *Server) adminCommittee(w http.ResponseWriter, r *http.Request) {
 // of a form posted from it.
 func (s *Server) renderAdminCommittee(w http.ResponseWriter, r *http.Request, id int64, status int, errs validate.Errors, message string) {
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "session", err)
+	v, ok := s.viewerOr(w, r, "session")
+	if !ok {
 		return
 	}
 	ss, err := s.Calls.SessionFor(ctx, v, id)
@@ -168,11 +166,11 @@ func committeeValues(ss calls.Session) url.Values {
 }
 
 func (s *Server) renderCommitteeForm(w http.ResponseWriter, r *http.Request, status int, d committeeFormData, form url.Values, errs validate.Errors) {
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "session form", err)
+	v, ok := s.viewerOr(w, r, "session form")
+	if !ok {
 		return
 	}
+	var err error
 	if d.Experts, err = s.Calls.Experts(r.Context(), v, true); err != nil {
 		s.callFail(w, r, "session form", err)
 		return
@@ -182,10 +180,7 @@ func (s *Server) renderCommitteeForm(w http.ResponseWriter, r *http.Request, sta
 		title = "callsweb.sessions.edit_title"
 	}
 	p := s.page(w, r, title, d)
-	p.Form, p.Errors = form, errs
-	if errs != nil {
-		p.Message = p.T("callsweb.form_errors")
-	}
+	withFormErrors(p, form, errs, "")
 	s.render(w, r, status, "call_session_form", p)
 }
 
@@ -199,9 +194,8 @@ func (s *Server) editCommitteeForm(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, false)
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "session", err)
+	v, ok := s.viewerOr(w, r, "session")
+	if !ok {
 		return
 	}
 	ss, err := s.Calls.SessionFor(r.Context(), v, id)
@@ -232,9 +226,8 @@ func (s *Server) saveCommittee(w http.ResponseWriter, r *http.Request, id int64)
 		return
 	}
 	ctx := r.Context()
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "save session", err)
+	v, ok := s.viewerOr(w, r, "save session")
+	if !ok {
 		return
 	}
 	d := committeeFormData{Action: "/admin/sessions/new"}
@@ -359,9 +352,8 @@ func (s *Server) committeeMinutesPDF(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, false)
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "minutes", err)
+	v, ok := s.viewerOr(w, r, "minutes")
+	if !ok {
 		return
 	}
 	lang := v.Lang

@@ -149,10 +149,7 @@ func (s *Server) renderCallSettings(w http.ResponseWriter, r *http.Request, stat
 		d.Placeholders = append(d.Placeholders, "{{"+p+"}}")
 	}
 	p := s.page(w, r, "callsweb.settings.title", d)
-	p.Form, p.Errors = form, errs
-	if errs != nil {
-		p.Message = p.T("callsweb.form_errors")
-	}
+	withFormErrors(p, form, errs, "")
 	s.render(w, r, status, "calls_settings", p)
 }
 
@@ -188,9 +185,8 @@ func (s *Server) saveCallSettings(w http.ResponseWriter, r *http.Request) {
 	if !s.parseApplicationForm(w, r) {
 		return
 	}
-	v, err := s.callViewer(r)
-	if err != nil {
-		s.fail(w, r, "call settings", err)
+	v, ok := s.viewerOr(w, r, "call settings")
+	if !ok {
 		return
 	}
 	current, err := s.Calls.Settings(r.Context())
