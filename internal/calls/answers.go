@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"filiere/internal/db"
+	"filiere/internal/upload"
 	"filiere/internal/validate"
 )
 
@@ -178,14 +179,8 @@ func checkUpload(up Upload) (string, []any) {
 }
 
 func cleanFilename(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || r == '"' || r == 127 {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "" || name == "." || name == "/" {
+	name = upload.Filename(name)
+	if name == "" {
 		return "document"
 	}
 	if r := []rune(name); len(r) > 120 {

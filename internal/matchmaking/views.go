@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"filiere/internal/auth"
 	"filiere/internal/db"
+	"filiere/internal/upload"
 	"filiere/internal/validate"
 )
 
@@ -230,14 +230,8 @@ func (s *Service) AddAttachment(ctx context.Context, needID int64, filename stri
 		return Attachment{}, err
 	}
 	ext := attachmentTypes[ctype]
-	name := strings.TrimSpace(filepath.Base(strings.ReplaceAll(filename, `\`, "/")))
-	name = strings.Map(func(r rune) rune {
-		if r < 32 || r == '"' || r == 127 {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "" || name == "." || name == "/" {
+	name := upload.Filename(filename)
+	if name == "" {
 		name = "document" + ext
 	}
 	if utf8.RuneCountInString(name) > 150 {
