@@ -15,18 +15,8 @@ import (
 // or a partner's people; an expert assigned to it or sitting on a
 // session that discusses it, unless in conflict with it.
 func (s *Service) canRead(ctx context.Context, q db.Querier, v Viewer, a Application) (bool, error) {
-	switch {
-	case v.Staff():
+	if v.Staff() || a.Involves(v.OrganisationID) {
 		return true, nil
-	case v.OrganisationID != 0 && v.OrganisationID == a.Lead.ID:
-		return true, nil
-	}
-	if v.OrganisationID != 0 {
-		for _, p := range a.Partners {
-			if p.ID == v.OrganisationID {
-				return true, nil
-			}
-		}
 	}
 	if v.ExpertID == 0 {
 		return false, nil

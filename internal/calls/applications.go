@@ -77,6 +77,12 @@ type Application struct {
 // submitted, even if withdrawn since).
 func (a Application) Received() bool { return a.Status != StatusDraft }
 
+// Involves reports whether organisation org leads the application or is
+// one of its partners.
+func (a Application) Involves(org int64) bool {
+	return org != 0 && (org == a.Lead.ID || slices.ContainsFunc(a.Partners, func(o Organisation) bool { return o.ID == org }))
+}
+
 // InTheRunning reports whether the application is still evaluated:
 // submitted and not found ineligible.
 func (a Application) InTheRunning() bool {
@@ -254,13 +260,31 @@ func (s *Service) editable(ctx context.Context, tx *db.Tx, v Viewer, id int64) (
 	if err != nil {
 		return Application{}, Call{}, err
 	}
-	if a.Status == StatusWithdrawn || a.Imported {
-		return Application{}, Call{}, ErrState
-	}
-	if !c.IsOpen(s.stamp()) {
-		return Application{}, Call{}, ErrClosed
+	if err := changeable(a, c, s.stamp()); err != nil {
+		return Application{}, Call{}, err
 	}
 	return a, c, nil
+}
+
+// changeable says whether application a of call c may still change at
+// now, whoever asks: ErrState once withdrawn or imported, ErrClosed
+// outside the call's dates.
+func changeable(a Application, c Call, now time.Time) error {
+	switch {
+	case a.Status == StatusWithdrawn || a.Imported:
+		return ErrState
+	case !c.IsOpen(now):
+		return ErrClosed
+	}
+	return nil
+}
+
+// CanEdit reports whether v may change application a of call c now:
+// staff or the lead's people, while the call is open (what
+// UpdateApplication, Submit and Withdraw allow).
+func (s *Service) CanEdit(v Viewer, a Application, c Call) bool {
+	mine := v.Staff() || (v.OrganisationID != 0 && v.OrganisationID == a.Lead.ID)
+	return mine && changeable(a, c, s.stamp()) == nil
 }
 
 // write stores the input over a; complete requires everything a

@@ -29,10 +29,16 @@ func TestASubmissionOneSecondAfterTheCloseIsRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.now = c.ClosesAt // the last instant: still open
+		if !e.s.CanEdit(v, onTime, c) {
+			t.Fatal("the lead may not edit at the close")
+		}
 		if _, err := e.s.Submit(ctx, v, onTime.ID); err != nil {
 			t.Fatalf("submit at the close: %v", err)
 		}
 		e.now = c.ClosesAt.Add(time.Second)
+		if e.s.CanEdit(v, late, c) || e.s.CanEdit(staff, late, c) {
+			t.Fatal("an application is editable after the close")
+		}
 		_, err = e.s.Submit(ctx, v, late.ID)
 		if !errors.Is(err, calls.ErrClosed) {
 			t.Fatalf("submit one second late: %v, want ErrClosed", err)

@@ -44,6 +44,18 @@ func (s Session) Present() int {
 	return n
 }
 
+// Voters counts the members present and not recused for an item: those
+// who may decide it (the quorum counts them).
+func (s Session) Voters(it Item) int {
+	n := 0
+	for _, m := range s.Members {
+		if m.Present && !slices.ContainsFunc(it.Recused, func(r Recusal) bool { return r.ExpertID == m.ExpertID }) {
+			n++
+		}
+	}
+	return n
+}
+
 // QuorumMet reports whether enough members are present.
 func (s Session) QuorumMet() bool { return s.Present() >= s.Quorum }
 
@@ -343,12 +355,7 @@ func (s *Service) decide(ctx context.Context, tx *db.Tx, id, appID int64, decisi
 	if !a.InTheRunning() || (a.Decision != "" && a.Decision != DecisionDeferred) {
 		return ErrState
 	}
-	voters := 0
-	for _, m := range ss.Members {
-		if m.Present && !slices.ContainsFunc(item.Recused, func(r Recusal) bool { return r.ExpertID == m.ExpertID }) {
-			voters++
-		}
-	}
+	voters := ss.Voters(item)
 	if voters < ss.Quorum {
 		return ErrQuorum
 	}

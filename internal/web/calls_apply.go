@@ -198,15 +198,13 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, id in
 		return
 	}
 	d := applicationData{Call: c, App: &a, Action: applicationPath(a.ID), Closed: !c.IsOpen(s.Calls.Now())}
-	applicant := v.OrganisationID != 0 && (v.OrganisationID == a.Lead.ID ||
-		slices.ContainsFunc(a.Partners, func(o calls.Organisation) bool { return o.ID == v.OrganisationID }))
 	switch {
 	case v.Staff():
 		d.Mode = appModeStaff
-	case applicant:
+	case a.Involves(v.OrganisationID):
 		d.Mode = appModeApplicant
 		// Only the lead changes an application; the domain refuses others.
-		d.CanEdit = v.OrganisationID == a.Lead.ID && !d.Closed && !a.Imported && a.Status != calls.StatusWithdrawn
+		d.CanEdit = s.Calls.CanEdit(v, a, c)
 		d.CanSubmit = d.CanEdit && a.Status == calls.StatusDraft
 		if d.Renewals, err = s.Calls.RenewalCalls(ctx, v, a.ID); err != nil {
 			s.fail(w, r, "application", err)

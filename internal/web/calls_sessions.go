@@ -48,17 +48,8 @@ type committeePageData struct {
 // CallOf is the call of an agenda item.
 func (d committeePageData) CallOf(a calls.Application) calls.Call { return d.Calls[a.CallID] }
 
-// Voters counts the members present and not recused for an item: those
-// who may decide it.
-func (d committeePageData) Voters(it calls.Item) int {
-	n := 0
-	for _, m := range d.Session.Members {
-		if m.Present && !slices.ContainsFunc(it.Recused, func(r calls.Recusal) bool { return r.ExpertID == m.ExpertID }) {
-			n++
-		}
-	}
-	return n
-}
+// Voters counts the members who may decide an item (calls.Session.Voters).
+func (d committeePageData) Voters(it calls.Item) int { return d.Session.Voters(it) }
 
 // Planned says whether the session still takes decisions.
 func (d committeePageData) Planned() bool { return d.Session.Status == calls.SessionPlanned }
