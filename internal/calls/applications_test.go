@@ -64,7 +64,7 @@ func TestASubmissionOneSecondAfterTheCloseIsRefused(t *testing.T) {
 		}
 		// The acknowledgement of the one on time went to its author.
 		mails := e.outbox()
-		if len(mails) != 1 || mails[0].to != "porteur@cardiolab.example" || !strings.Contains(mails[0].body, "30/04/2026 à 12:00") {
+		if len(mails) != 1 || mails[0].To != "porteur@cardiolab.example" || !strings.Contains(mails[0].Body, "30/04/2026 à 12:00") {
 			t.Fatalf("mails: %+v", mails)
 		}
 	})

@@ -212,7 +212,7 @@ func TestALabelledTrainingGetsItsLetterCertificateCatalogueEntryAndRenewal(t *te
 		}
 		mails := e.outbox()
 		last := mails[len(mails)-1]
-		if last.to != "dir@ecole.example" || !strings.Contains(last.subject, "labellisée") || !strings.Contains(last.body, "15/06/2028") {
+		if last.To != "dir@ecole.example" || !strings.Contains(last.Subject, "labellisée") || !strings.Contains(last.Body, "15/06/2028") {
 			t.Fatalf("decision mail: %+v", last)
 		}
 
@@ -409,7 +409,7 @@ func TestExpertsAreRemindedOnceOfTheReviewsTheyStillOwe(t *testing.T) {
 		mails := e.outbox()[before:]
 		byTo := map[string]string{}
 		for _, m := range mails {
-			byTo[m.to] = m.body
+			byTo[m.To] = m.Body
 		}
 		anne, bruno := byTo["anne.un@experts.example"], byTo["bruno.deux@experts.example"]
 		if !strings.Contains(anne, a1.Reference) || !strings.Contains(anne, a2.Reference) ||

@@ -12,6 +12,7 @@ import (
 	"filiere/internal/calls"
 	"filiere/internal/db"
 	"filiere/internal/directory"
+	"filiere/internal/mail/mailtest"
 	"filiere/internal/validate"
 )
 
@@ -140,23 +141,7 @@ func (e *env) submitted(v calls.Viewer, c calls.Call, title string, partners ...
 }
 
 // outbox is the mails queued, oldest first.
-func (e *env) outbox() []struct{ to, subject, body string } {
-	e.t.Helper()
-	rows, err := e.d.Query(ctx, "SELECT to_addr, subject, body_text FROM outbox ORDER BY id")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []struct{ to, subject, body string }
-	for rows.Next() {
-		var m struct{ to, subject, body string }
-		if err := rows.Scan(&m.to, &m.subject, &m.body); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
+func (e *env) outbox() []mailtest.Queued { return mailtest.Outbox(e.t, e.d, 0) }
 
 // fieldErr asserts err is a validation error on field with key.
 func fieldErr(t *testing.T, err error, field, key string) {

@@ -14,6 +14,7 @@ import (
 	"filiere/internal/db"
 	"filiere/internal/directory"
 	"filiere/internal/events"
+	"filiere/internal/mail/mailtest"
 	"filiere/internal/validate"
 )
 
@@ -93,27 +94,16 @@ func (c *cluster) published(in events.Input) events.Event {
 }
 
 // sent is a mail in the outbox.
-type sent struct {
-	To, Subject, Body string
-}
+type sent = mailtest.Queued
 
 // mails returns what the outbox received since the last call.
 func (c *cluster) mails() []sent {
 	c.t.Helper()
-	rows, err := c.d.Query(context.Background(), "SELECT id, to_addr, subject, body_text FROM outbox WHERE id > ? ORDER BY id", c.seen)
-	if err != nil {
-		c.t.Fatal(err)
+	ms := mailtest.Outbox(c.t, c.d, c.seen)
+	if len(ms) > 0 {
+		c.seen = ms[len(ms)-1].ID
 	}
-	defer rows.Close()
-	var out []sent
-	for rows.Next() {
-		var m sent
-		if err := rows.Scan(&c.seen, &m.To, &m.Subject, &m.Body); err != nil {
-			c.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
+	return ms
 }
 
 // only returns the one mail to addr among ms.

@@ -17,6 +17,7 @@ import (
 	"filiere/internal/db/dbtest"
 	"filiere/internal/directory"
 	"filiere/internal/events"
+	"filiere/internal/mail/mailtest"
 	"filiere/internal/validate"
 )
 
@@ -156,25 +157,16 @@ func (c *congress) schedule() Run {
 }
 
 // sentMail is a mail in the outbox.
-type sentMail struct{ To, Subject, Body string }
+type sentMail = mailtest.Queued
 
 // mails returns what the outbox received since the last call.
 func (c *congress) mails() []sentMail {
 	c.t.Helper()
-	rows, err := c.d.Query(context.Background(), "SELECT id, to_addr, subject, body_text FROM outbox WHERE id > ? ORDER BY id", c.seen)
-	if err != nil {
-		c.t.Fatal(err)
+	ms := mailtest.Outbox(c.t, c.d, c.seen)
+	if len(ms) > 0 {
+		c.seen = ms[len(ms)-1].ID
 	}
-	defer rows.Close()
-	var out []sentMail
-	for rows.Next() {
-		var m sentMail
-		if err := rows.Scan(&c.seen, &m.To, &m.Subject, &m.Body); err != nil {
-			c.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
+	return ms
 }
 
 // onlyMail returns the one mail to addr among ms.

@@ -11,6 +11,7 @@ import (
 	"filiere/internal/auth"
 	"filiere/internal/db"
 	"filiere/internal/directory"
+	"filiere/internal/mail/mailtest"
 	"filiere/internal/surveys"
 	"filiere/internal/validate"
 )
@@ -113,25 +114,7 @@ func (e *env) count(query string, args ...any) int {
 }
 
 // outbox is the mails queued, oldest first.
-type sent struct{ to, subject, body string }
-
-func (e *env) outbox() []sent {
-	e.t.Helper()
-	rows, err := e.d.Query(ctx, "SELECT to_addr, subject, body_text FROM outbox ORDER BY id")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []sent
-	for rows.Next() {
-		var m sent
-		if err := rows.Scan(&m.to, &m.subject, &m.body); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
+func (e *env) outbox() []mailtest.Queued { return mailtest.Outbox(e.t, e.d, 0) }
 
 var linkRE = regexp.MustCompile(`https://filiere\.example/surveys/respond/([0-9]+-[A-Za-z0-9_-]+)`)
 

@@ -231,15 +231,15 @@ func TestInvitingTheSameAddressTwiceInvitesOnce(t *testing.T) {
 		mails := e.outbox()
 		var to []string
 		for _, m := range mails {
-			to = append(to, m.to+" "+m.subject)
+			to = append(to, m.To+" "+m.Subject)
 		}
 		want := []string{"paul@sterilix.example Votre avis : « Satisfaction du congrès »", "jane@bionova.example Your opinion: “Congress satisfaction”",
 			"eve@pharmaduo.example Votre avis : « Satisfaction du congrès »"}
 		if !slices.Equal(to, want) {
 			t.Fatalf("mails\n%q\nwant\n%q", to, want)
 		}
-		if !strings.HasPrefix(mails[0].body, "Bonjour Paul Martin,") || !strings.HasPrefix(mails[2].body, "Bonjour,") {
-			t.Errorf("greetings: %q / %q", mails[0].body, mails[2].body)
+		if !strings.HasPrefix(mails[0].Body, "Bonjour Paul Martin,") || !strings.HasPrefix(mails[2].Body, "Bonjour,") {
+			t.Errorf("greetings: %q / %q", mails[0].Body, mails[2].Body)
 		}
 		invs, err := e.s.Invitations(ctx, sv.ID)
 		if err != nil || len(invs) != 3 {
@@ -446,7 +446,7 @@ func TestRemindersGoToPendingInviteesInTheirLanguageOncePerGap(t *testing.T) {
 		reminders := e.outbox()[mailed:]
 		var got []string
 		for _, m := range reminders {
-			got = append(got, m.to+" "+m.subject)
+			got = append(got, m.To+" "+m.Subject)
 		}
 		slices.Sort(got)
 		want := []string{"jane@bionova.example Reminder: your opinion on “Hackathon (EN)”", "paul@medstart.example Rappel : votre avis sur « Hackathon »"}
@@ -454,11 +454,11 @@ func TestRemindersGoToPendingInviteesInTheirLanguageOncePerGap(t *testing.T) {
 			t.Fatalf("reminders\n%q\nwant\n%q", got, want)
 		}
 		// The reminder's link answers.
-		m := linkRE.FindStringSubmatch(reminders[0].body)
+		m := linkRE.FindStringSubmatch(reminders[0].Body)
 		if m == nil {
-			t.Fatalf("no link in %q", reminders[0].body)
+			t.Fatalf("no link in %q", reminders[0].Body)
 		}
-		if qn, err := e.s.Questionnaire(ctx, m[1]); err != nil || qn.Invitation.Email != reminders[0].to {
+		if qn, err := e.s.Questionnaire(ctx, m[1]); err != nil || qn.Invitation.Email != reminders[0].To {
 			t.Fatalf("reminder link: %+v, %v", qn.Invitation, err)
 		}
 		e.now = e.now.AddDate(0, 0, 6)
