@@ -6,12 +6,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"filiere/internal/pdffont/pdftest"
 )
 
 var generated = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
@@ -127,26 +126,10 @@ func renderPDF(t testing.TB, b Booklet) []byte {
 	return buf.Bytes()
 }
 
-// pdfText extracts the text of a PDF with pdftotext (poppler-utils), or
-// skips the test when it is not installed.
+// pdfText extracts the text of a PDF, laid out as printed.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("FILIERE_TEST_STRICT") == "1" {
-			t.Fatal("pdftotext (poppler-utils) is not installed")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	path := filepath.Join(t.TempDir(), "booklet.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return pdftest.Text(t, pdf, "-layout")
 }
 
 // pages splits pdftotext output into pages (it ends each with a form feed).

@@ -3,38 +3,19 @@ package events_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"filiere/internal/db"
 	"filiere/internal/db/dbtest"
 	"filiere/internal/events"
+	"filiere/internal/pdffont/pdftest"
 )
 
-// pdfText extracts a PDF's text with pdftotext (poppler-utils). Without
-// it the test is skipped, unless FILIERE_TEST_STRICT=1 (CI) makes that a
-// failure.
+// pdfText extracts the text of a PDF.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if dbtest.Strict() {
-			t.Fatal("pdftotext (poppler-utils) is not installed")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	path := filepath.Join(t.TempDir(), "badges.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return pdftest.Text(t, pdf)
 }
 
 func TestBadgesAreEightAnA4PageWithAccentsAndCategories(t *testing.T) {

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,10 +11,10 @@ import (
 	"filiere/internal/audit"
 	"filiere/internal/auth"
 	"filiere/internal/db"
-	"filiere/internal/db/dbtest"
 	"filiere/internal/directory"
 	"filiere/internal/events"
 	"filiere/internal/mail/mailtest"
+	"filiere/internal/pdffont/pdftest"
 	"filiere/internal/validate"
 )
 
@@ -234,28 +231,10 @@ func wantField(t *testing.T, err error, field, key string) {
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
 
-// pdfToText extracts a PDF's text with pdftotext (poppler-utils). Without
-// it the text is not checked, unless FILIERE_TEST_STRICT=1 (CI) makes that
-// a failure.
-func pdfToText(t *testing.T, pdf []byte) (string, bool) {
+// pdfToText extracts a PDF's text, white space made single.
+func pdfToText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if dbtest.Strict() {
-			t.Fatal("pdftotext (poppler-utils) is not installed")
-		}
-		t.Log("pdftotext not installed: the PDF's text is not checked")
-		return "", false
-	}
-	path := filepath.Join(t.TempDir(), "agenda.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " "), true
+	return strings.Join(strings.Fields(pdftest.Text(t, pdf)), " ")
 }
 
 // storedSchedule reads the event's planned meetings and the run's

@@ -2,16 +2,13 @@ package pdffont_test
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/go-pdf/fpdf"
 
-	"filiere/internal/db/dbtest"
 	"filiere/internal/pdffont"
+	"filiere/internal/pdffont/pdftest"
 )
 
 func TestCleanKeepsWhatTheFontsDrawOnOneLine(t *testing.T) {
@@ -81,21 +78,7 @@ func TestRegisteredFontsPrintAccentsAndSymbols(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if dbtest.Strict() {
-			t.Fatal("pdftotext (poppler-utils) is not installed")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	path := filepath.Join(t.TempDir(), "fonts.pdf")
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
+	out := pdftest.Text(t, buf.Bytes())
 	if n := strings.Count(string(out), line+" ?"); n != 4 {
 		t.Errorf("%d lines of %q, want one per style:\n%s", n, line+" ?", out)
 	}

@@ -5,39 +5,19 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"filiere/internal/calls/letters"
-	"filiere/internal/db/dbtest"
+	"filiere/internal/pdffont/pdftest"
 )
 
-// pdfText extracts a PDF's text with pdftotext (poppler-utils), one string
-// per page, read line by line across columns (-layout) with runs of white
-// space made one. Without it the test is skipped, unless FILIERE_TEST_STRICT=1
-// (CI) makes that a failure.
+// pdfText extracts a PDF's text, one string per page, read line by line
+// across columns (-layout) with runs of white space made one.
 func pdfText(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if dbtest.Strict() {
-			t.Fatal("pdftotext (poppler-utils) is not installed")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	path := filepath.Join(t.TempDir(), "letter.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	pages := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
+	pages := strings.Split(strings.TrimSuffix(pdftest.Text(t, pdf, "-layout"), "\f"), "\f")
 	for i, p := range pages {
 		pages[i] = strings.Join(strings.Fields(p), " ") // wrapping is layout, not content
 	}
