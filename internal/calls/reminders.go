@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"filiere/internal/audit"
@@ -64,7 +63,7 @@ func (s *Service) RemindReviewers(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			var lines []string
+			var owed []Application
 			for _, id := range b.apps {
 				a, err := getApplication(ctx, tx, id)
 				if err != nil {
@@ -79,13 +78,13 @@ func (s *Service) RemindReviewers(ctx context.Context) (int, error) {
 					}
 					continue
 				}
-				lines = append(lines, fmt.Sprintf("- %s « %s » : %s/applications/%d/review", a.Reference, a.Title, s.baseURL, a.ID))
+				owed = append(owed, a)
 				if _, err := tx.Exec(ctx, "UPDATE assignments SET reminded_at = ? WHERE application_id = ? AND expert_id = ?",
 					now, id, b.expert); err != nil {
 					return err
 				}
 			}
-			if len(lines) == 0 {
+			if len(owed) == 0 {
 				return nil
 			}
 			lang := e.Lang
@@ -93,8 +92,10 @@ func (s *Service) RemindReviewers(ctx context.Context) (int, error) {
 				lang = "fr"
 			}
 			body := i18n.T(lang, "calls.mail.hello", e.Name) + "\n\n" +
-				i18n.T(lang, "calls.mail.review_due.body", c.Title(lang), FormatTime(c.ReviewsDue, lang)) + "\n\n" +
-				strings.Join(lines, "\n")
+				i18n.T(lang, "calls.mail.review_due.body", c.Title(lang), FormatTime(c.ReviewsDue, lang))
+			for _, a := range owed {
+				body += "\n" + i18n.T(lang, "calls.mail.review_due.line", a.Reference, a.Title, fmt.Sprintf("%s/applications/%d/review", s.baseURL, a.ID))
+			}
 			if _, err := mail.Enqueue(ctx, tx, mail.Message{To: e.Email, ToName: e.Name,
 				Subject: i18n.T(lang, "calls.mail.review_due.subject", c.Title(lang), FormatDate(c.ReviewsDue)), Text: body}); err != nil {
 				return err
